@@ -1,0 +1,46 @@
+"""Application assembly: the Bot, the Dispatcher and its workflow data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import DefaultKeyBuilder
+from aiogram.fsm.storage.redis import RedisStorage
+
+from bot.context import AppContext
+from handlers import create_root_router
+
+SANDBOX_TOKEN = "1000001:SANDBOX-vestnik-offline-token"
+
+
+def create_bot(token: str, api_url: str) -> Bot:
+    """A Bot talking HTML to the Bot API server at `api_url` (Telegram or the sandbox)."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    return Bot(
+        token=token,
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def create_dispatcher(ctx: AppContext, **services: Any) -> Dispatcher:
+    """A Dispatcher with dialogue state in Redis and every service as workflow data."""
+    storage = RedisStorage(
+        ctx.redis,
+        key_builder=DefaultKeyBuilder(prefix=ctx.keys.fsm_prefix(), with_destiny=True),
+    )
+    dispatcher = Dispatcher(
+        storage=storage,
+        settings=ctx.settings,
+        clock=ctx.clock,
+        i18n=ctx.i18n,
+        ctx=ctx,
+        **services,
+    )
+    dispatcher.include_router(create_root_router())
+    return dispatcher

@@ -1,0 +1,100 @@
+"""One running Vestnik: context, features, dispatcher and their background tasks.
+
+`vestnik run` and the end-to-end test harness both use this, so tests exercise the
+same assembly that production runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram import Dispatcher
+from redis.asyncio import Redis
+
+from bot.app import create_bot, create_dispatcher
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.context import AppContext, Feature
+from bot.features import build_features, workflow_data
+from bot.texts import build_i18n
+from storage.keys import Keys
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Application:
+    """A built application; `start` launches polling and feature tasks, `stop` undoes it."""
+
+    ctx: AppContext
+    features: list[Feature]
+    dispatcher: Dispatcher
+    services: dict[str, Any]
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def start(self, *, polling: bool = True) -> None:
+        """Start every feature task and, unless told otherwise, long polling."""
+        for feature in self.features:
+            for task in feature.tasks:
+                self._spawn(task(), f"{feature.name}:{task.__name__}")
+        if polling:
+            self._spawn(self._poll(), "polling")
+
+    def _spawn(self, coro: Any, name: str) -> None:
+        task = asyncio.create_task(coro, name=name)
+        task.add_done_callback(_log_crash)
+        self._tasks.append(task)
+
+    async def _poll(self) -> None:
+        await self.dispatcher.start_polling(
+            self.ctx.bot,
+            handle_signals=False,
+            close_bot_session=False,
+            polling_timeout=1,
+            allowed_updates=self.dispatcher.resolve_used_update_types(),
+        )
+
+    async def stop(self) -> None:
+        """Stop polling and tasks, run closers, close the bot session (Redis stays with its owner)."""
+        with contextlib.suppress(RuntimeError):
+            await self.dispatcher.stop_polling()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        for feature in self.features:
+            for closer in feature.closers:
+                await closer()
+        await self.ctx.bot.session.close()
+
+
+def _log_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background task %s crashed", task.get_name(), exc_info=task.exception())
+
+
+def build_application(
+    settings: Settings,
+    redis: Redis,
+    *,
+    token: str,
+    api_url: str,
+    clock: Clock | None = None,
+) -> Application:
+    """Assemble the bot against `api_url` (Telegram or the sandbox) and an open Redis."""
+    ctx = AppContext(
+        settings=settings,
+        redis=redis,
+        keys=Keys(settings.redis_prefix),
+        clock=clock or SystemClock(),
+        bot=create_bot(token, api_url),
+        i18n=build_i18n(settings.default_locale),
+    )
+    features = build_features(ctx)
+    services = workflow_data(features)
+    dispatcher = create_dispatcher(ctx, **services)
+    return Application(ctx=ctx, features=features, dispatcher=dispatcher, services=services)

@@ -1,0 +1,18 @@
+"""Every user-facing text, one catalogue module per audience."""
+
+from __future__ import annotations
+
+from bot.i18n import I18n
+
+
+def build_i18n(default_locale: str = "ru") -> I18n:
+    """The application's texts from every audience's catalogue."""
+    from bot.texts import channels, common, editors, subscribers
+
+    return I18n(
+        common.CATALOG,
+        subscribers.CATALOG,
+        channels.CATALOG,
+        editors.CATALOG,
+        default_locale=default_locale,
+    )

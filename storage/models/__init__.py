@@ -1,0 +1,1 @@
+"""Pydantic models of the aggregates the repositories store and return."""

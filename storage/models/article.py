@@ -1,0 +1,44 @@
+"""Articles and rubrics."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class Article(BaseModel):
+    """One news article as the newsroom wrote it (plain text, not yet typographed or escaped)."""
+
+    id: str | None = None
+    rubric: str
+    headline: str
+    lead: str = ""
+    body: list[str] = Field(default_factory=list)
+    photo_url: str | None = None
+    photo_file_id: str | None = None
+    photo_credit: str | None = None
+    author: str | None = None
+    author_photo_credit: str | None = None
+    source_url: str | None = None
+    published_at: datetime | None = None
+    content_hash: str = ""
+
+    def compute_hash(self) -> str:
+        """A stable digest of the content, used to detect a re-import of the same article."""
+        parts = [self.rubric, self.headline, self.lead, *self.body, self.photo_credit or ""]
+        blob = "\x1f".join(" ".join(p.split()) for p in parts)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+    def with_hash(self) -> Article:
+        """A copy whose `content_hash` matches its content."""
+        return self.model_copy(update={"content_hash": self.compute_hash()})
+
+
+class Rubric(BaseModel):
+    """A rubric: display name, URL-safe slug and hashtag (`Политика`/`politika`/`#Политика`)."""
+
+    name: str
+    slug: str
+    hashtag: str
