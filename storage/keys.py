@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import re
 
-_PART = re.compile(r"^[^\s:{}]+$")
+_PART = re.compile(r"[^\s:{}]+")
 
 
-class KeyError_(ValueError):
+class InvalidKeyPart(ValueError):
     """A key part contained a separator, a brace or whitespace."""
 
 
 def _part(value: object) -> str:
     text = str(value)
-    if not _PART.match(text):
-        raise KeyError_(f"invalid Redis key part: {text!r}")
+    if not _PART.fullmatch(text):
+        raise InvalidKeyPart(f"invalid Redis key part: {text!r}")
     return text
 
 
