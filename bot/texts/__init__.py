@@ -7,10 +7,12 @@ from bot.i18n import I18n
 
 def build_i18n(default_locale: str = "ru") -> I18n:
     """The application's texts from every audience's catalogue."""
+    from bot import article_format_texts
     from bot.texts import channels, common, editors, subscribers
 
     return I18n(
         common.CATALOG,
+        article_format_texts.CATALOG,
         subscribers.CATALOG,
         channels.CATALOG,
         editors.CATALOG,

@@ -23,6 +23,7 @@ class Article(BaseModel):
     author_photo_credit: str | None = None
     source_url: str | None = None
     published_at: datetime | None = None
+    imported_at: datetime | None = None  # when this version was stored (set by the service)
     content_hash: str = ""
 
     def compute_hash(self) -> str:

@@ -1,0 +1,240 @@
+"""`vestnik import`, `preview` and `typograph`, in-process and as a real subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis as sync_redis
+
+from bot.article_format import parse_article
+from bot.cli import main
+from bot.cli.articles import running_embedded_url
+from bot.redis_server import RedisServerProcess
+from storage.keys import Keys
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data"
+SAMPLE = DATA / "politika-tokayev-almaty-hub.txt"
+KEYS = Keys("vestnik")
+
+
+@pytest.fixture
+def store(redis_server: RedisServerProcess) -> Iterator[sync_redis.Redis]:
+    """A synchronous view of the test Redis (the CLI runs its own event loop), flushed."""
+    client = sync_redis.Redis.from_url(redis_server.url, decode_responses=True)
+    client.flushdb()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def cli_env(
+    monkeypatch: pytest.MonkeyPatch, redis_server: RedisServerProcess, tmp_path: Path
+) -> dict[str, str]:
+    """Environment of a CLI run against the test Redis (also returned for subprocesses)."""
+    env = {
+        "REDIS_URL": redis_server.url,
+        "REDIS_PREFIX": "vestnik",
+        "DATA_DIR": str(tmp_path / "data"),
+        "LOG_LEVEL": "WARNING",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    return env
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def edited_sample(find: str, replace: str) -> str:
+    return SAMPLE.read_text(encoding="utf-8").replace(find, replace)
+
+
+def test_import_prints_ids_duplicates_and_errors(
+    cli_env: dict[str, str],
+    store: sync_redis.Redis,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bad = write(tmp_path, "bad.txt", "Политика\n\nФото: assembly.kz\nЛид.\n")
+    other = write(tmp_path, "other.txt", edited_sample("тысячи граждан", "сотни граждан"))
+    crlf = write(tmp_path, "crlf.txt", SAMPLE.read_text(encoding="utf-8").replace("\n", "\r\n"))
+    code = main(["import", str(SAMPLE), str(bad), str(other), str(crlf), str(tmp_path / "no.txt")])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out.splitlines() == [f"{SAMPLE}: 1", f"{other}: 2", f"{crlf}: duplicate of 1"]
+    assert f"{bad}:3: expected the headline, found a photo credit" in err.splitlines()
+    assert f"{tmp_path / 'no.txt'}: cannot read: No such file or directory" in err.splitlines()
+    stored = json.loads(store.get(KEYS.article("1")) or "{}")
+    assert stored["headline"] == parse_article(SAMPLE.read_bytes()).headline
+    assert store.zcard(KEYS.articles_by_rubric("politika")) == 2
+    assert store.hexists(KEYS.rubrics(), "ekonomika")  # RUBRICS defaults seeded on first use
+
+
+def test_import_reports_updates_of_the_same_source(
+    cli_env: dict[str, str],
+    store: sync_redis.Redis,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    front = "---\nsource: https://example.kz/news/1\n---\n"
+    first = write(tmp_path, "v1.txt", front + SAMPLE.read_text(encoding="utf-8"))
+    second = write(tmp_path, "v2.txt", front + edited_sample("Ранее сообщалось", "Как известно"))
+    assert main(["import", str(first)]) == 0
+    assert main(["import", str(second)]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"{first}: 1", f"{second}: updated 1"]
+    assert "Как известно" in (store.get(KEYS.article("1")) or "")
+    assert store.zcard(KEYS.articles_all()) == 1
+
+
+def test_all_good_files_exit_zero(
+    cli_env: dict[str, str], store: sync_redis.Redis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = [DATA / "ekonomika-front-matter.txt", DATA / "v-mire-crlf-no-credit.txt"]
+    assert main(["import", *map(str, files)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [f"{files[0]}: tenge-rate-1125", f"{files[1]}: 1"]
+    assert store.zcard(KEYS.articles_by_rubric("v-mire")) == 1
+
+
+def test_import_reuses_a_running_embedded_redis(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without REDIS_URL, a `make run` already serving DATA_DIR is used, not a second server."""
+    data_dir = tmp_path / "data"
+    server = RedisServerProcess(data_dir / "redis", persistent=True)
+    server.start()
+    try:
+        assert running_embedded_url(data_dir / "redis") == server.url
+        monkeypatch.delenv("REDIS_URL", raising=False)
+        monkeypatch.delenv("BOT_TOKEN", raising=False)
+        monkeypatch.setenv("DATA_DIR", str(data_dir))
+        monkeypatch.chdir(tmp_path)
+        assert main(["import", str(SAMPLE)]) == 0
+        assert capsys.readouterr().out == f"{SAMPLE}: 1\n"
+        client = sync_redis.Redis(port=server.port, decode_responses=True)
+        try:
+            assert client.exists(KEYS.article("1"))
+        finally:
+            client.close()
+    finally:
+        server.stop()
+    assert running_embedded_url(data_dir / "redis") is None
+
+
+def test_running_embedded_url_ignores_other_directories(
+    redis_server: RedisServerProcess, tmp_path: Path
+) -> None:
+    assert running_embedded_url(tmp_path / "nothing-here") is None
+    assert running_embedded_url(redis_server.directory) == redis_server.url
+
+
+def test_typograph_reads_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO('Акция "Таза Қазақстан" - это успех...\n'))
+    assert main(["typograph"]) == 0
+    out = capsys.readouterr().out
+    assert "«Таза Қазақстан»" in out
+    assert "\u00a0— " in out
+    assert "…" in out and "..." not in out
+
+
+def test_preview_prints_html_and_length(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["preview", str(SAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert "<b>Токаев: Алматы становится" in out
+    assert "#Политика" in out
+    assert "Фото: assembly.kz" in out
+    assert out.rstrip().endswith("of 4096 characters")
+
+
+def test_preview_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["preview", "--json", str(DATA / "ekonomika-front-matter.txt")]) == 0
+    post = json.loads(capsys.readouterr().out)
+    assert set(post) == {"method", "text", "parse_mode", "photo", "length"}
+    assert (post["method"], post["parse_mode"]) == ("sendPhoto", "HTML")
+    assert post["photo"] == "https://example.kz/img/1.jpg"
+    assert "&amp; пообещал &lt;пересмотр&gt;" in post["text"]
+    assert 0 < post["length"] <= 1024
+
+
+def test_preview_of_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write(tmp_path, "only-rubric.txt", "Политика\n")
+    assert main(["preview", str(bad)]) == 1
+    assert capsys.readouterr().err.startswith(f"{bad}:1: only the rubric")
+
+
+def _vestnik() -> list[str]:
+    script = ROOT / ".venv" / "bin" / "vestnik"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
+
+
+def test_real_subprocess_import(
+    cli_env: dict[str, str], store: sync_redis.Redis, tmp_path: Path
+) -> None:
+    env = {**os.environ, **cli_env}
+    bad = write(tmp_path, "empty.txt", "")
+    done = subprocess.run(
+        [*_vestnik(), "import", str(SAMPLE), str(bad)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == f"{SAMPLE}: 1\n"
+    assert f"{bad}: the file holds no article text" in done.stderr
+    assert store.exists(KEYS.article("1"))
+
+
+async def test_import_from_another_process_reaches_the_channel(
+    redis_server: RedisServerProcess,
+    store: sync_redis.Redis,  # flushed
+    sandbox: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """End to end: a running bot, `vestnik import` beside it, the post lands in the channel.
+
+    The CLI builds every feature, so the publishing routing listener queues the article for
+    the channel; the running bot's scheduler then publishes it at the next slot.
+    """
+    from bot.clock import VirtualClock
+    from tests.harness import running_app
+    from tests.publishing.conftest import local
+    from tests.publishing.test_e2e import register_channel
+
+    for name, value in {"REDIS_URL": redis_server.url, "DATA_DIR": str(tmp_path)}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    clock = VirtualClock(local("08:00"))
+    async with running_app(redis_server.url, sandbox, clock=clock) as app:
+        admin = await app.client.create_private_chat("Редактор")
+        chat_id = await register_channel(app, "Вестник: Политика", admin["id"])
+        code = await asyncio.to_thread(main, ["import", str(SAMPLE)])  # its own event loop
+        assert code == 0
+        queued = await app.services["publisher"].list_queue(chat_id)
+        assert [p.article_id for p in queued] == ["1"]
+        await clock.set(local("09:00"))
+        await app.services["publisher"].tick()
+        post = await app.wait_for_text(chat_id, "Токаев: Алматы становится")
+        text = post.get("text") or post.get("caption") or ""
+        assert "#Политика" in text and "Фото: assembly.kz" in text
