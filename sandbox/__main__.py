@@ -1,0 +1,60 @@
+"""``python -m sandbox --host 127.0.0.1 --port 8081 [--no-limits]``: run the sandbox alone."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+
+from aiohttp import web
+
+from sandbox.app import create_app
+from sandbox.config import LimitsConfig, SandboxConfig
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--no-limits", action="store_true", help="switch the rate limiter off")
+    parser.add_argument("--no-uvloop", action="store_true", help="use asyncio's own loop")
+    parser.add_argument("--log-level", default="WARNING")
+    return parser.parse_args(argv)
+
+
+def _new_loop(use_uvloop: bool) -> asyncio.AbstractEventLoop:
+    """uvloop's loop when asked for and installed (it is optional), else asyncio's."""
+    if use_uvloop:
+        try:
+            uvloop = importlib.import_module("uvloop")
+        except ImportError:
+            pass
+        else:
+            loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
+            return loop
+    return asyncio.new_event_loop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve until interrupted."""
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    config = SandboxConfig(limits=LimitsConfig(enabled=not args.no_limits))
+    loop = _new_loop(not args.no_uvloop)
+    limits = "off" if args.no_limits else "on"
+    print(f"Telegram sandbox on http://{args.host}:{args.port} (limits {limits})", flush=True)
+    web.run_app(
+        create_app(config),
+        host=args.host,
+        port=args.port,
+        access_log=None,
+        handler_cancellation=True,
+        print=None,
+        loop=loop,
+    )
+
+
+if __name__ == "__main__":
+    main()
