@@ -109,6 +109,18 @@ class Keys:
         """HASH: chat id -> the last slot time (unix seconds) already served."""
         return self._k("slots", "served")
 
+    def last_posts(self) -> str:
+        """HASH: chat id -> when (unix seconds) a post was last dispatched there (min interval)."""
+        return self._k("slots", "last")
+
+    def dispatching(self) -> str:
+        """ZSET: post id -> claim time, posts taken by a tick whose job is not yet enqueued."""
+        return self._k("dispatching")
+
+    def article_posts(self, article_id: str) -> str:
+        """HASH: chat id -> post id, the latest post of this article in each chat."""
+        return self._k("post", "article", article_id)
+
     # --- delivery engine ------------------------------------------------------
     def outbox_job(self, job_id: str) -> str:
         """STRING: a delivery job as JSON."""
@@ -129,6 +141,18 @@ class Keys:
     def outbox_payload(self, ref: str) -> str:
         """STRING: a rendered post shared by many jobs (fan-out)."""
         return self._k("outbox", "payload", ref)
+
+    def outbox_owners(self) -> str:
+        """HASH: claimed job id -> id of the worker holding its lease."""
+        return self._k("outbox", "owners")
+
+    def outbox_pairs(self) -> str:
+        """HASH: `<article_id>|<chat_id>` -> job id being sent now (one sender per ledger pair)."""
+        return self._k("outbox", "pairs")
+
+    def outbox_wake(self) -> str:
+        """PUB/SUB channel (not a key): a message on it wakes idle delivery workers."""
+        return self._k("outbox", "wake")
 
     def rate(self, scope: str) -> str:
         """STRING/ZSET: rate-limiter state for one scope (`global`, `paid`, `chat.<id>`)."""
@@ -184,6 +208,30 @@ class Keys:
         """HASH: lowercased @username -> user id, learned from updates."""
         return self._k("usernames")
 
+    def rubric_subscribers_shard(self, slug: str, mode: str, shard: int) -> str:
+        """SET (intset): user ids in one shard (`id % shards`) of a rubric, per mode.
+
+        Mode `all` holds every subscription, `instant` those who get pushes. Shards keep each
+        set under `set-max-intset-entries`, so a subscription costs ~8 bytes.
+        """
+        return self._k("subs", slug, mode, shard)
+
+    def subscriber_shard(self, shard: int) -> str:
+        """HASH (listpack): user id -> compact settings string, for users with `id % shards`."""
+        return self._k("subscribers", shard)
+
+    def subscribed_rubrics(self) -> str:
+        """SET: slugs of every rubric that has (or had) subscribers."""
+        return self._k("subs", "slugs")
+
+    def subscription_counts(self) -> str:
+        """HASH: rubric slug -> number of subscribers (pushes or digest)."""
+        return self._k("subs", "counts")
+
+    def quiet_subscribers(self) -> str:
+        """SET: user ids that have quiet hours (their pushes may be deferred)."""
+        return self._k("subs", "quiet")
+
     # --- roles, desk, audit ---------------------------------------------------
     def editors(self, chat_id: int) -> str:
         """SET: user ids granted the editor role in a channel."""
@@ -208,6 +256,10 @@ class Keys:
     def user_drafts(self, user_id: int) -> str:
         """ZSET: draft id -> updated time, one per editor."""
         return self._k("user", user_id, "drafts")
+
+    def draft_seq(self) -> str:
+        """STRING counter: the last draft number issued."""
+        return self._k("draft", "seq")
 
     def audit(self) -> str:
         """LIST: the newest admin and editor actions first (capped)."""

@@ -1,0 +1,134 @@
+"""Fan-out benchmark: one article pushed to 50,000 subscribers, and what they cost in Redis.
+
+On a fresh `redis-server` (the machine's, 7.0):
+- memory: `used_memory` before and after creating 50,000 subscriptions (one rubric; each
+  subscriber also gets its compact settings record), divided by 50,000; also MEMORY USAGE
+  of one subscriber shard set and one settings shard hash, with their encodings;
+- time: the push listener's fan-out of one new article — reading the rubric's subscribers,
+  deferring those in quiet hours (1% of them) and `OutboxRepo.enqueue_fanout` of 50,000 jobs.
+Targets: at most 100 bytes per subscription, at most 2 s to enqueue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from redis.asyncio import Redis
+
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.redis_server import RedisServerProcess
+from bot.subscribers.push import PushListener
+from bot.subscribers.search import Lemmatizer, SearchService, shared_morph
+from storage.articles import ArticleRepo
+from storage.keys import Keys
+from storage.models.article import Article
+from storage.models.subscriber import Subscriber
+from storage.outbox import OutboxRepo
+from storage.rubrics import RubricRepo
+from storage.search_index import SearchIndex
+from storage.subscriptions import SubscriptionRepo
+
+SUBSCRIBERS = 50_000
+QUIET_SHARE = 100  # one subscriber in 100 has quiet hours
+FIRST_ID = 5_000_000_000  # realistic, above 2^32, like recent Telegram user ids
+
+
+def user_ids(count: int = SUBSCRIBERS) -> list[int]:
+    """Spread-out ids, as real Telegram user ids are."""
+    return [FIRST_ID + i * 7_919 for i in range(count)]
+
+
+async def _used_memory(redis: Redis) -> int:
+    info = await redis.info("memory")
+    return int(info["used_memory"])
+
+
+async def measure_memory(redis: Redis, keys: Keys, subs: SubscriptionRepo) -> dict[str, Any]:
+    """Bytes per subscription from INFO memory, plus one shard of each kind."""
+    ids = user_ids()
+    before = await _used_memory(redis)
+    await subs.subscribe_bulk(ids, "politika")
+    after = await _used_memory(redis)
+    shard = keys.rubric_subscribers_shard("politika", "instant", ids[0] % subs.shards)
+    users = keys.subscriber_shard(ids[0] % subs.user_shards)
+    return {
+        "subscriptions": len(ids),
+        "bytes_per_subscription": round((after - before) / len(ids), 1),
+        "shard_set_bytes": int(await redis.memory_usage(shard) or 0),
+        "shard_set_encoding": str(await redis.object("ENCODING", shard)),
+        "settings_hash_bytes": int(await redis.memory_usage(users) or 0),
+        "settings_hash_encoding": str(await redis.object("ENCODING", users)),
+    }
+
+
+async def add_quiet_hours(subs: SubscriptionRepo, ids: list[int]) -> None:
+    """Give every `QUIET_SHARE`-th subscriber quiet hours covering the whole day but a minute."""
+    for uid in ids[::QUIET_SHARE]:
+        sub = Subscriber(user_id=uid, quiet_from=0, quiet_to=1439)
+        await subs.save(sub, digest_due=None)
+
+
+async def measure_fanout(redis: Redis, keys: Keys, subs: SubscriptionRepo) -> dict[str, Any]:
+    """Seconds for the push listener to queue one article for every subscriber."""
+    from bot.formatting.post import build_post
+
+    settings = Settings(_env_file=None)
+    clock = SystemClock()
+    outbox = OutboxRepo(redis, keys, time_source=clock.time)
+    articles = ArticleRepo(redis, keys)
+    search = SearchService(SearchIndex(redis, keys), articles, Lemmatizer(shared_morph()))
+    rubrics = RubricRepo(redis, keys, defaults=settings.rubrics)
+    listener = PushListener(subs, rubrics, outbox, search, clock, settings, build_post)
+    article = Article(
+        id="bench1",
+        rubric="Политика",
+        headline="Токаев: Алматы становится международным хабом сотрудничества",
+        lead="Во время обращения к участникам специальной сессии Генеральной Ассамблеи ООН…",
+        published_at=datetime.now(UTC),
+    )
+    start = time.perf_counter()
+    readers = await subs.instant_subscribers("politika")
+    read_s = time.perf_counter() - start
+    start = time.perf_counter()
+    queued = await listener.fan_out(article)
+    total_s = time.perf_counter() - start
+    return {
+        "pushes_queued": queued,
+        "read_subscribers_s": round(read_s, 3),
+        "fanout_enqueue_s": round(total_s, 3),
+        "pending_push_jobs": await outbox.pending_count("push"),
+        "subscribers_read": len(readers),
+    }
+
+
+async def _run(directory: Path) -> dict[str, Any]:
+    server = RedisServerProcess(directory, persistent=False)
+    await server.astart()
+    redis = Redis.from_url(server.url, decode_responses=True)
+    try:
+        keys = Keys("bench")
+        subs = SubscriptionRepo(redis, keys)
+        memory = await measure_memory(redis, keys, subs)
+        await add_quiet_hours(subs, user_ids())
+        fanout = await measure_fanout(redis, keys, subs)
+        return {**memory, **fanout}
+    finally:
+        await redis.aclose()
+        await server.astop()
+
+
+def run() -> dict[str, Any]:
+    """The benchmark's figures (see the module docstring)."""
+    with tempfile.TemporaryDirectory(prefix="fanout-bench-") as tmp:
+        return asyncio.run(_run(Path(tmp)))
+
+
+if __name__ == "__main__":
+    for name, value in run().items():
+        print(f"{name:>26}: {value}")

@@ -1,0 +1,87 @@
+"""`vestnik run` (the bot) and `vestnik health` (the container health check)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+from redis.exceptions import RedisError
+
+from bot.config import Settings, load_settings
+from bot.logging_setup import setup_logging
+from bot.redis_conn import open_redis
+
+log = logging.getLogger("vestnik")
+
+
+def register(sub: Any) -> None:
+    """Add `run` and `health`."""
+    run = sub.add_parser("run", help="run the bot (the offline sandbox demo without BOT_TOKEN)")
+    run.add_argument("--no-demo", action="store_true", help="offline: do not seed the demo")
+    run.set_defaults(handler=_run)
+    health = sub.add_parser("health", help="exit 0 when Redis answers (container health check)")
+    health.set_defaults(handler=_health)
+
+
+async def _run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    setup_logging(settings.log_level)
+    if settings.offline:
+        from bot.demo import run_offline
+
+        await run_offline(settings, seed=not args.no_demo, until=_stop_signal())
+        return 0
+    await _run_online(settings)
+    return 0
+
+
+async def _run_online(settings: Settings) -> None:
+    from bot.runtime import build_application
+
+    assert settings.bot_token is not None
+    async with open_redis(settings) as redis:
+        app = build_application(
+            settings,
+            redis,
+            token=settings.bot_token.get_secret_value(),
+            api_url=settings.telegram_api_url,
+        )
+        await app.start()
+        log.info("Vestnik is running (instance %s)", app.ctx.instance_id)
+        try:
+            await _stop_signal()
+        finally:
+            await app.stop()
+            log.info("Vestnik stopped")
+
+
+async def _stop_signal() -> None:
+    """Return on SIGINT or SIGTERM."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+async def _health(args: argparse.Namespace) -> int:
+    del args
+    settings = load_settings()
+    if not settings.redis_url:
+        return 0  # embedded Redis lives inside the bot process
+    from bot.redis_conn import redis_from_url
+
+    client = redis_from_url(settings.redis_url)
+    try:
+        await client.ping()
+    except RedisError as exc:
+        print(f"Redis unreachable: {exc}")
+        return 1
+    finally:
+        await client.aclose()
+    return 0

@@ -1,0 +1,101 @@
+"""The offline demo: sandbox + embedded Redis + the bot, with a demo channel and article.
+
+A newcomer runs `make run` without a token and, within a minute, reads a formatted post in
+«Вестник: Политика» and chats with the bot in the sandbox's web view.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import Any
+
+from bot.app import SANDBOX_TOKEN
+from bot.config import Settings
+from bot.redis_conn import open_redis
+from bot.runtime import Application, build_application
+
+log = logging.getLogger("vestnik.demo")
+
+DEMO_CHANNEL_ID = -1001000000001
+DEMO_CHANNEL_TITLE = "Вестник: Политика"
+DEMO_EDITOR_ID = 100001
+DEMO_READER_ID = 100002
+SAMPLE = Path(__file__).parent / "data" / "politika-tokayev-almaty-hub.txt"
+
+
+async def run_offline(settings: Settings, *, seed: bool, until: Awaitable[None]) -> None:
+    """Run sandbox, Redis and bot in this process until `until` completes."""
+    from sandbox.testing import running_sandbox
+
+    settings = settings.model_copy(
+        update={"admin_ids": sorted({*settings.admin_ids, DEMO_EDITOR_ID})}
+    )
+    async with (
+        running_sandbox(
+            limits=True,
+            host=settings.sandbox_host,
+            port=settings.sandbox_port,
+            bot_token=SANDBOX_TOKEN,
+        ) as sb,
+        open_redis(settings) as redis,
+    ):
+        app = build_application(settings, redis, token=SANDBOX_TOKEN, api_url=sb.base_url)
+        await app.start()
+        try:
+            if seed:
+                await seed_demo(app, sb.client)
+            _banner(sb.base_url)
+            await until
+        finally:
+            await app.stop()
+
+
+async def seed_demo(app: Application, client: Any) -> None:
+    """Create the demo people and channel, add the bot as admin, publish the sample."""
+    await client.create_chat(
+        type="private",
+        first_name="Айгуль",
+        id=DEMO_EDITOR_ID,
+        username="aigul_editor",
+        language_code="ru",
+    )
+    await client.create_chat(
+        type="private", first_name="Читатель", id=DEMO_READER_ID, language_code="ru"
+    )
+    await client.create_chat(
+        type="channel", title=DEMO_CHANNEL_TITLE, id=DEMO_CHANNEL_ID, username="vestnik_politika"
+    )
+    await client.add_admin(DEMO_CHANNEL_ID, DEMO_EDITOR_ID, status="creator")
+    await client.set_bot_status(
+        DEMO_CHANNEL_ID, status="administrator", can_post_messages=True, from_id=DEMO_EDITOR_ID
+    )
+    await _wait_channel_registered(app)
+    service = app.services["article_service"]
+    result = await service.import_text(SAMPLE.read_text(encoding="utf-8"), source=SAMPLE.name)
+    publisher = app.services["publisher"]
+    await publisher.queue_article(result.article_id, DEMO_CHANNEL_ID, mode="now")
+
+
+async def _wait_channel_registered(app: Application, timeout: float = 10.0) -> None:
+    channels = app.services["channels"]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while await channels.get(DEMO_CHANNEL_ID) is None:
+        if loop.time() > deadline:
+            log.warning("the demo channel was not registered in %.0f s", timeout)
+            return
+        await asyncio.sleep(0.1)
+
+
+def _banner(base_url: str) -> None:
+    line = "─" * 64
+    print(
+        f"\n{line}\n  Vestnik is running offline (no BOT_TOKEN).\n"
+        f"  Open {base_url}/ to read «{DEMO_CHANNEL_TITLE}» and chat with the bot.\n"
+        f"  Write as «Айгуль» (an editor) or «Читатель» (a reader); try /start.\n"
+        f"  Stop with Ctrl+C.\n{line}\n",
+        flush=True,
+    )

@@ -1,0 +1,155 @@
+"""Inline keyboards and their callback data (aiogram `CallbackData` factories).
+
+Callback data never carries a user id: every action applies to the user who pressed the
+button, so forged data can at worst name a rubric or article that does not exist.
+"""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import I18n
+from bot.subscribers.service import QUIET_CHOICES, LatestPage, RubricChoice
+from storage.models.article import Article
+from storage.models.subscriber import Subscriber
+
+CHECK = "✓"
+BUTTON_TEXT_MAX = 60
+ARTICLE_ID_MAX = 60  # callback data is at most 64 bytes, `sa:` included
+
+
+class RubricToggle(CallbackData, prefix="sr"):
+    """Tap on a rubric in /rubrics: subscribe or unsubscribe."""
+
+    slug: str
+
+
+class LatestNav(CallbackData, prefix="sl"):
+    """◀ ▶ in /latest: the rubric slug (empty: the user's rubrics), offset and page size."""
+
+    rubric: str
+    offset: int
+    size: int
+
+
+class OpenArticle(CallbackData, prefix="sa"):
+    """Tap on a headline: the whole article."""
+
+    id: str
+
+
+class SettingChoice(CallbackData, prefix="ss"):
+    """A button in /settings: which setting and the chosen value."""
+
+    name: str
+    value: str
+
+
+class StopConfirm(CallbackData, prefix="sx"):
+    """The answer to /stop's confirmation."""
+
+    confirm: bool
+
+
+def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+
+
+def rubric_keyboard(choices: list[RubricChoice]) -> InlineKeyboardMarkup:
+    """Two rubrics a row, a check mark on subscribed ones."""
+    buttons = [
+        _button(
+            f"{CHECK} {c.rubric.name}" if c.subscribed else c.rubric.name,
+            RubricToggle(slug=c.rubric.slug),
+        )
+        for c in choices
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 2))
+
+
+def shorten(text: str, limit: int = BUTTON_TEXT_MAX) -> str:
+    """A button label: the text cut at a word boundary with `…` when too long."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut.rstrip(" ,.:;—-") + "…"
+
+
+def headline_buttons(articles: list[Article], first: int) -> list[list[InlineKeyboardButton]]:
+    """One row per article: `N. Headline` opening the whole article."""
+    return [
+        [_button(shorten(f"{first + i}. {a.headline}"), OpenArticle(id=a.id or ""))]
+        for i, a in enumerate(articles)
+        if a.id and len(a.id) <= ARTICLE_ID_MAX
+    ]
+
+
+def latest_keyboard(page: LatestPage, i18n: I18n, locale: str) -> InlineKeyboardMarkup:
+    """Headline buttons plus ◀ ▶ when there are newer or older pages."""
+    rows = headline_buttons(page.articles, page.offset + 1)
+    nav: list[InlineKeyboardButton] = []
+    if page.has_prev:
+        offset = max(0, page.offset - page.size)
+        nav.append(_nav(i18n("sub.btn.prev", locale), page, offset))
+    if page.has_next:
+        nav.append(_nav(i18n("sub.btn.next", locale), page, page.offset + page.size))
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _nav(text: str, page: LatestPage, offset: int) -> InlineKeyboardButton:
+    return _button(text, LatestNav(rubric=page.callback_rubric, offset=offset, size=page.size))
+
+
+def settings_keyboard(sub: Subscriber, i18n: I18n, locale: str) -> InlineKeyboardMarkup:
+    """Language, instant or digest only, quiet hours — the current choice checked."""
+
+    def choice(label: str, name: str, value: str, chosen: bool) -> InlineKeyboardButton:
+        return _button(
+            f"{CHECK} {label}" if chosen else label, SettingChoice(name=name, value=value)
+        )
+
+    lang = sub.language or locale
+    rows = [
+        [
+            choice(i18n("sub.btn.lang.ru", locale), "lang", "ru", lang == "ru"),
+            choice(i18n("sub.btn.lang.en", locale), "lang", "en", lang == "en"),
+        ],
+        [
+            choice(i18n("sub.btn.instant", locale), "mode", "instant", sub.pushes),
+            choice(i18n("sub.btn.digest_only", locale), "mode", "digest", not sub.pushes),
+        ],
+        [choice(i18n("sub.btn.quiet_off", locale), "quiet", "off", not sub.has_quiet_hours)],
+    ]
+    quiet = [
+        choice(quiet_label(hours), "quiet", key, (sub.quiet_from, sub.quiet_to) == hours)
+        for key, hours in QUIET_CHOICES.items()
+        if hours is not None
+    ]
+    rows.append(quiet)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def quiet_label(hours: tuple[int, int]) -> str:
+    """`23:00–08:00`."""
+    start, end = hours
+    return f"{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}"
+
+
+def stop_keyboard(i18n: I18n, locale: str) -> InlineKeyboardMarkup:
+    """Yes / no for /stop."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                _button(i18n("sub.btn.stop_yes", locale), StopConfirm(confirm=True)),
+                _button(i18n("sub.btn.stop_no", locale), StopConfirm(confirm=False)),
+            ]
+        ]
+    )

@@ -1,0 +1,70 @@
+"""The parts of other features' repositories the subscribers feature calls.
+
+Structural types, so this feature type-checks against the names the articles and delivery
+layers publish (`storage/articles.py`, `storage/rubrics.py`, `storage/outbox.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from storage.models.article import Article, Rubric
+from storage.models.delivery import DeliveryJob
+from storage.models.post import Post
+
+
+class Articles(Protocol):
+    """Reading stored articles (`storage.articles.ArticleRepo`)."""
+
+    async def get(self, article_id: str) -> Article | None:
+        """One article by id."""
+        ...
+
+    async def get_many(self, ids: Sequence[str]) -> Any:
+        """Articles by id."""
+        ...
+
+    async def list_latest(self, slugs: Any, offset: int, limit: int) -> list[Article]:
+        """Newest first across `slugs` (None: every rubric)."""
+        ...
+
+
+class Rubrics(Protocol):
+    """The rubric registry (`storage.rubrics.RubricRepo`)."""
+
+    async def all(self) -> list[Rubric]:
+        """Every rubric."""
+        ...
+
+    async def get(self, slug: str) -> Rubric | None:
+        """One rubric by slug."""
+        ...
+
+    async def find(self, query: str) -> Rubric | None:
+        """A rubric by name, slug or hashtag, case-insensitively."""
+        ...
+
+    async def suggest(self, query: str) -> list[Rubric]:
+        """Near misses for a query that found nothing."""
+        ...
+
+
+class Outbox(Protocol):
+    """The delivery engine's durable outbox (`storage.outbox.OutboxRepo`)."""
+
+    async def enqueue(self, job: DeliveryJob) -> str:
+        """Queue one job (idempotent by `job.id`)."""
+        ...
+
+    async def enqueue_fanout(
+        self,
+        post: Post,
+        recipients: Sequence[tuple[int, float]],
+        *,
+        kind: Any,
+        article_id: str,
+        lane: Any = "push",
+    ) -> int:
+        """Queue one post for many chats, each with its own not-before time."""
+        ...

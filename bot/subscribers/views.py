@@ -1,0 +1,270 @@
+"""Texts the subscribers feature sends, rendered from service results (pure functions).
+
+Everything user-supplied or article-supplied is HTML-escaped here, since the bot talks HTML.
+Times are shown in the subscriber's time zone.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from bot.formatting.telegram_html import telegram_length
+from bot.i18n import I18n
+from bot.subscribers.keyboards import quiet_label
+from bot.subscribers.search import SearchResult
+from bot.subscribers.service import LATEST_MAX, DigestChange, LatestPage, RubricChange
+from bot.subscribers.timemath import format_hhmm, zone
+from storage.models.article import Article
+from storage.models.post import Post
+from storage.models.subscriber import Subscriber
+
+_COMMAND_SAFE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+DIGEST_TEXT_LIMIT = 4096
+
+
+def esc(text: str) -> str:
+    """HTML-escape text for Telegram (quotes stay as they are)."""
+    return escape(text, quote=False)
+
+
+def quoted(names: list[str]) -> list[str]:
+    """Names in «» quotes, escaped."""
+    return [f"«{esc(n)}»" for n in names]
+
+
+def join_or(i18n: I18n, locale: str, items: list[str]) -> str:
+    """`«А», «Б» или «В»`."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + i18n("sub.or", locale) + items[-1]
+
+
+def when(i18n: I18n, locale: str, tz: ZoneInfo, moment: datetime | None, now: datetime) -> str:
+    """`сегодня, 09:30` or `24 ноября, 18:00` in the subscriber's time zone."""
+    if moment is None:
+        return i18n("sub.no_date", locale)
+    local = moment.astimezone(tz)
+    clock = local.strftime("%H:%M")
+    if local.date() == now.astimezone(tz).date():
+        return i18n("sub.today", locale, time=clock)
+    return f"{format_date(local.date(), 'd MMMM', locale=locale)}, {clock}"
+
+
+def rubric_name(names: dict[str, str], article: Article) -> str:
+    """The display name of an article's rubric."""
+    return names.get(article.rubric, article.rubric)
+
+
+# --- rubrics -------------------------------------------------------------------------
+def rubrics_title(i18n: I18n, locale: str, count: int) -> str:
+    """The text above the rubric keyboard."""
+    return i18n("sub.rubrics.title", locale, count=i18n("sub.count", locale, n=count))
+
+
+def unknown_rubric(i18n: I18n, locale: str, change: RubricChange | LatestPage) -> str:
+    """«Рубрики «X» нет. Возможно, вы имели в виду …?» or the list of rubrics."""
+    lines = [i18n("sub.unknown_rubric", locale, query=esc(change.query))]
+    if change.suggestions:
+        options = join_or(i18n, locale, quoted([r.name for r in change.suggestions]))
+        lines.append(i18n("sub.did_you_mean", locale, options=options))
+    elif change.available:
+        names = ", ".join(quoted([r.name for r in change.available]))
+        lines.append(i18n("sub.available", locale, names=names))
+    return " ".join(lines)
+
+
+def subscribe_text(i18n: I18n, locale: str, change: RubricChange) -> str:
+    """The reply to /subscribe <rubric>."""
+    if change.status == "unknown":
+        return unknown_rubric(i18n, locale, change)
+    name = esc(change.rubric.name if change.rubric else change.query)
+    if change.status == "already":
+        return i18n("sub.already", locale, rubric=name)
+    count = i18n("sub.count", locale, n=change.count)
+    return i18n("sub.subscribed", locale, rubric=name, count=count)
+
+
+def unsubscribe_text(i18n: I18n, locale: str, change: RubricChange) -> str:
+    """The reply to /unsubscribe <rubric|all>."""
+    if change.status == "unknown":
+        return unknown_rubric(i18n, locale, change)
+    if change.status == "empty":
+        return i18n("sub.unsubscribe.usage", locale)
+    if change.status == "nothing":
+        return i18n("sub.nothing_to_unsubscribe", locale)
+    if change.rubric is None:
+        return i18n("sub.unsubscribed_all", locale, n=change.removed)
+    name = esc(change.rubric.name)
+    if change.status == "already":
+        return i18n("sub.not_subscribed", locale, rubric=name)
+    count = i18n("sub.count", locale, n=change.count)
+    return i18n("sub.unsubscribed", locale, rubric=name, count=count)
+
+
+# --- reading -----------------------------------------------------------------------------
+def latest_text(
+    i18n: I18n, locale: str, tz: ZoneInfo, page: LatestPage, names: dict[str, str], now: datetime
+) -> str:
+    """The /latest message: a title, numbered headlines with rubric and time, a hint."""
+    if page.status == "range":
+        return i18n("sub.latest.range", locale, max=LATEST_MAX)
+    if page.status == "unknown":
+        return unknown_rubric(i18n, locale, page)
+    lines = [_latest_title(i18n, locale, page)]
+    if page.scope == "all":
+        lines.append(i18n("sub.latest.no_subs", locale))
+    if not page.articles:
+        key = "sub.latest.page_end" if page.offset else "sub.latest.empty"
+        return "\n\n".join([*lines, i18n(key, locale)])
+    items = [
+        i18n(
+            "sub.latest.item",
+            locale,
+            num=page.offset + i + 1,
+            headline=esc(a.headline),
+            rubric=esc(rubric_name(names, a)),
+            when=when(i18n, locale, tz, a.published_at, now),
+        )
+        for i, a in enumerate(page.articles)
+    ]
+    return "\n\n".join([*lines, "\n".join(items), i18n("sub.latest.hint", locale)])
+
+
+def _latest_title(i18n: I18n, locale: str, page: LatestPage) -> str:
+    if page.rubric is not None:
+        return i18n("sub.latest.title.rubric", locale, rubric=esc(page.rubric.name))
+    return i18n(f"sub.latest.title.{page.scope}", locale)
+
+
+def search_text(
+    i18n: I18n,
+    locale: str,
+    tz: ZoneInfo,
+    query: str,
+    result: SearchResult,
+    names: dict[str, str],
+    now: datetime,
+) -> str:
+    """The /search reply: how many were found and the newest hits."""
+    if result.empty_query:
+        return i18n("sub.search.usage", locale)
+    shown_query = esc(" ".join(query.split())[:100])
+    if not result.articles:
+        return i18n("sub.search.nothing", locale, query=shown_query)
+    lines = [i18n("sub.search.found", locale, n=result.total, query=shown_query)]
+    for i, a in enumerate(result.articles):
+        stamp = when(i18n, locale, tz, a.published_at, now)
+        lines.append(
+            i18n(
+                "sub.latest.item",
+                locale,
+                num=i + 1,
+                headline=esc(a.headline),
+                rubric=esc(rubric_name(names, a)),
+                when=stamp,
+            )
+        )
+    if result.total > len(result.articles):
+        lines.append(i18n("sub.search.more", locale))
+    return "\n".join(lines)
+
+
+# --- digest and settings ----------------------------------------------------------------
+def digest_change_text(
+    i18n: I18n, locale: str, tz: ZoneInfo, change: DigestChange, now: datetime
+) -> str:
+    """The reply to /digest."""
+    if change.status == "bad":
+        return i18n("sub.digest.bad", locale, value=esc(change.value[:40]))
+    if change.status == "off":
+        text = i18n("sub.digest.off", locale)
+        if change.pushes_restored:
+            text += " " + i18n("sub.digest.pushes_back", locale)
+        return text
+    if change.minutes is None:
+        return i18n("sub.digest.off_status", locale)
+    at = format_hhmm(change.minutes)
+    if change.status == "show":
+        return i18n("sub.digest.on", locale, time=at, tz=tz.key)
+    upcoming = when(i18n, locale, tz, change.next_at, now)
+    return i18n("sub.digest.set", locale, time=at, tz=tz.key, next=upcoming)
+
+
+def settings_text(i18n: I18n, locale: str, sub: Subscriber, tz: ZoneInfo) -> str:
+    """The /settings summary."""
+    mode = "sub.settings.mode.instant" if sub.pushes else "sub.settings.mode.digest"
+    digest = (
+        i18n("sub.settings.digest_at", locale, time=format_hhmm(sub.digest_at))
+        if sub.digest_at is not None
+        else i18n("sub.settings.digest_none", locale)
+    )
+    quiet = i18n("sub.settings.quiet_none", locale)
+    if sub.has_quiet_hours and sub.quiet_from is not None and sub.quiet_to is not None:
+        quiet = quiet_label((sub.quiet_from, sub.quiet_to))
+    return i18n(
+        "sub.settings",
+        locale,
+        language=i18n("sub.settings.lang", locale),
+        mode=i18n(mode, locale),
+        digest=digest,
+        quiet=quiet,
+        tz=tz.key,
+    )
+
+
+class DigestView:
+    """Renders a digest as a ready-to-send Post (the digest task's `render`)."""
+
+    def __init__(self, i18n: I18n, default_locale: str, default_tz: str) -> None:
+        self._i18n = i18n
+        self._locale = default_locale
+        self._tz = default_tz
+
+    def __call__(self, sub: Subscriber, day: date, articles: list[Article], total: int) -> Post:
+        """The digest of `day` for `sub`: a title with the count, one line per headline.
+
+        Headlines that would push the message over Telegram's limit are left out and
+        counted in the closing «…и ещё N статей» line.
+        """
+        locale = sub.locale(self._locale)
+        tz = zone(sub.timezone, self._tz)
+        title = self._i18n(
+            "sub.digest.title",
+            locale,
+            day=format_date(day, "d MMMM", locale=locale),
+            count=self._i18n("articles.count", locale, n=total),
+        )
+        items = [self._item(locale, tz, a) for a in articles]
+        while True:
+            text = self._compose(locale, title, items, total)
+            length = telegram_length(text)
+            if length <= DIGEST_TEXT_LIMIT or len(items) <= 1:
+                return Post(method="sendMessage", text=text, parse_mode="HTML", length=length)
+            items.pop()
+
+    def _compose(self, locale: str, title: str, items: list[str], total: int) -> str:
+        lines = [title, "", *items]
+        if total > len(items):
+            lines.append(self._i18n("sub.digest.more", locale, n=total - len(items)))
+        return "\n".join(lines)
+
+    def _item(self, locale: str, tz: ZoneInfo, article: Article) -> str:
+        stamp = (
+            article.published_at.astimezone(tz).strftime("%H:%M") if article.published_at else ""
+        )
+        line = self._i18n(
+            "sub.digest.item",
+            locale,
+            headline=esc(article.headline),
+            rubric=esc(article.rubric),
+            time=stamp,
+            id=article.id or "",
+        )
+        if not _COMMAND_SAFE.match(article.id or ""):
+            line = line.rsplit(" /article_", 1)[0]
+        return line

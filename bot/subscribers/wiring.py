@@ -1,0 +1,112 @@
+"""Wiring of the subscribers feature: repositories, services, the push listener, tasks.
+
+Built after delivery and publishing, before desk and articles; so it uses its own
+(stateless) article and rubric repositories over the same Redis, and the outbox and
+engine from `deps`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeDefault
+
+from bot.context import AppContext, Feature
+from bot.i18n import I18n
+from bot.subscribers.digest import DigestSender
+from bot.subscribers.push import PushListener
+from bot.subscribers.search import Lemmatizer, SearchService, shared_morph
+from bot.subscribers.service import SubscriberService
+from bot.subscribers.views import DigestView
+from storage.models.delivery import DeliveryJob
+from storage.search_index import SearchIndex
+from storage.subscriptions import SubscriptionRepo
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    "start",
+    "help",
+    "rubrics",
+    "subscribe",
+    "unsubscribe",
+    "latest",
+    "article",
+    "search",
+    "digest",
+    "settings",
+    "stop",
+)
+_COMMAND_RETRIES = 5
+
+
+def bot_commands(i18n: I18n, locale: str) -> list[BotCommand]:
+    """The command menu in one language."""
+    return [BotCommand(command=c, description=i18n(f"sub.cmd.{c}", locale)) for c in COMMANDS]
+
+
+def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
+    """Subscriptions, search, the subscriber service, pushes and the digest task."""
+    from bot.formatting.post import build_full_post, build_post
+    from storage.articles import ArticleRepo
+    from storage.rubrics import RubricRepo
+
+    articles = ArticleRepo(ctx.redis, ctx.keys)
+    rubrics = RubricRepo(ctx.redis, ctx.keys, defaults=ctx.settings.rubrics)
+    subscriptions = SubscriptionRepo(ctx.redis, ctx.keys)
+    search = SearchService(SearchIndex(ctx.redis, ctx.keys), articles, Lemmatizer(shared_morph()))
+    service = SubscriberService(
+        subscriptions, rubrics, articles, ctx.settings, ctx.clock, build_full_post
+    )
+    outbox = deps["outbox"]
+    listener = PushListener(
+        subscriptions, rubrics, outbox, search, ctx.clock, ctx.settings, build_post
+    )
+    view = DigestView(ctx.i18n, ctx.settings.default_locale, ctx.settings.timezone)
+    digests = DigestSender(subscriptions, articles, outbox, ctx.clock, ctx.settings, view)
+    _register_forbidden_hook(deps.get("delivery"), service)
+
+    async def set_commands() -> None:
+        await publish_commands(ctx)
+
+    return Feature(
+        name="subscribers",
+        workflow_data={
+            "subscriptions": subscriptions,
+            "subscriber_service": service,
+            "search": search,
+        },
+        listeners=[listener],
+        tasks=[digests.run, set_commands],
+    )
+
+
+def _register_forbidden_hook(engine: Any, service: SubscriberService) -> None:
+    """A user who blocked the bot (403 on a push or digest) is unsubscribed automatically."""
+    if engine is None or not hasattr(engine, "add_forbidden_hook"):
+        log.warning("delivery engine has no forbidden hook; blocked users stay subscribed")
+        return
+
+    async def on_forbidden(chat_id: int, job: DeliveryJob, description: str) -> None:
+        if chat_id > 0 and job.kind in ("push", "digest", "notice"):
+            log.info("user %s blocked the bot (%s): unsubscribing", chat_id, description)
+            await service.forget_blocked(chat_id)
+
+    engine.add_forbidden_hook(on_forbidden)
+
+
+async def publish_commands(ctx: AppContext) -> None:
+    """setMyCommands for Russian (the default scope) and English, retried on network trouble."""
+    for attempt in range(_COMMAND_RETRIES):
+        try:
+            scope = BotCommandScopeDefault()
+            await ctx.bot.set_my_commands(bot_commands(ctx.i18n, "ru"), scope=scope)
+            await ctx.bot.set_my_commands(
+                bot_commands(ctx.i18n, "en"), scope=scope, language_code="en"
+            )
+            return
+        except TelegramAPIError as exc:
+            log.warning("setMyCommands failed (attempt %d): %s", attempt + 1, exc)
+            await ctx.clock.sleep(2.0**attempt)

@@ -1,0 +1,71 @@
+"""End to end across time: a keyboard survives a restart; the digest arrives at local time."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+
+from redis.asyncio import Redis
+
+from bot.clock import VirtualClock
+from bot.redis_server import RedisServerProcess
+from tests.harness import running_app
+from tests.subscribers.e2e import Reader, body, button, buttons, wait_until
+
+MORNING = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # 08:00 in Almaty
+
+
+async def test_keyboards_from_before_a_restart_still_work(
+    redis: Redis, redis_server: RedisServerProcess, sandbox: object
+) -> None:
+    async with running_app(redis_server.url, sandbox) as first:
+        reader = await Reader.create(first, "Олжас")
+        menu = await reader.say("/rubrics")
+        settings = await reader.say("/settings")
+    async with running_app(redis_server.url, sandbox) as second:
+        reader = Reader(second, reader.chat_id)
+        await reader.press(menu, button(menu, "Культура"))
+        edited = await reader.edited(menu["message_id"], "Сейчас у вас 1 подписка")
+        assert "✓ Культура" in [b["text"] for b in buttons(edited)]
+        await reader.press(settings, button(settings, "Только дайджест"))
+        await reader.edited(settings["message_id"], "Новости — только дайджест")
+
+
+async def test_digest_arrives_at_the_chosen_local_time(
+    redis: Redis, redis_server: RedisServerProcess, sandbox: object, sample_text: str
+) -> None:
+    clock = VirtualClock(MORNING)
+    async with running_app(redis_server.url, sandbox, clock=clock) as app:
+        reader = await Reader.create(app, "Жанна")
+        await reader.say("/subscribe Политика")
+        assert "Ближайший — сегодня, 09:00" in body(await reader.say("/digest 09:00"))
+        settings = await reader.say("/settings")
+        await reader.press(settings, button(settings, "Только дайджест"))
+        await reader.edited(settings["message_id"], "только дайджест")
+        result = await app.services["article_service"].import_text(sample_text)
+        before = len(await reader.bot_messages())
+
+        async def digest_arrived() -> dict[str, object] | None:
+            for message in (await reader.bot_messages())[before:]:
+                if "Дайджест за 25 ноября" in body(message):
+                    return message
+            await clock.advance(30)  # the digest task checks every 30 s of virtual time
+            await asyncio.sleep(0.02)
+            return None
+
+        await clock.advance(3600 - 60)
+        digest = await wait_until(digest_arrived, timeout=10.0, what="the digest")
+        assert clock.now() >= datetime(2026, 11, 25, 4, 0, tzinfo=UTC)
+        text = body(digest)
+        assert text.startswith("Дайджест за 25 ноября — 1 статья")
+        assert "Токаев: Алматы становится" in text
+        link = re.search(r"/article_\w+", text)
+        assert link is not None and link.group(0) == f"/article_{result.article_id}"
+        full = await reader.say(link.group(0))
+        assert "Ранее сообщалось, что Токаев" in body(full)  # the body, not just the lead
+        messages = await reader.bot_messages()
+        assert sum("Дайджест за" in body(m) for m in messages) == 1
+        assert not any(
+            "Токаев" in body(m) and "Дайджест" not in body(m) for m in messages[before:-1]
+        )  # digest only: no instant push before the digest

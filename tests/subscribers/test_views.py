@@ -1,0 +1,91 @@
+"""Rendered texts: escaping, «» quotes, plurals, local times, the digest's length limit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.formatting.telegram_html import check_html, telegram_length
+from bot.i18n import I18n
+from bot.subscribers import views
+from bot.subscribers.search import SearchResult
+from bot.subscribers.service import LatestPage, RubricChange
+from bot.texts import build_i18n
+from storage.models.article import Article, Rubric
+from storage.models.subscriber import Subscriber
+
+ALMATY = ZoneInfo("Asia/Almaty")
+NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+POLITIKA = Rubric(name="Политика", slug="politika", hashtag="#Политика")
+ECONOMY = Rubric(name="Экономика", slug="ekonomika", hashtag="#Экономика")
+
+
+@pytest.fixture(scope="module")
+def i18n() -> I18n:
+    return build_i18n("ru")
+
+
+def test_unknown_rubric_with_suggestions_and_escaping(i18n: I18n) -> None:
+    change = RubricChange("unknown", query="<Полит>", suggestions=[POLITIKA, ECONOMY])
+    text = views.subscribe_text(i18n, "ru", change)
+    assert text == (
+        "Рубрики «&lt;Полит&gt;» нет. Возможно, вы имели в виду «Политика» или «Экономика»?"
+    )
+    check_html(text)
+    en = views.subscribe_text(i18n, "en", change)
+    assert en.endswith("Did you mean «Политика» or «Экономика»?")
+
+
+def test_latest_shows_local_times_and_escapes_headlines(i18n: I18n) -> None:
+    today = Article(id="1", rubric="Политика", headline="A & B <i>", published_at=NOW)
+    earlier = Article(
+        id="2",
+        rubric="Политика",
+        headline="Вчера",
+        published_at=datetime(2026, 11, 24, 6, 0, tzinfo=UTC),
+    )
+    page = LatestPage("ok", articles=[today, earlier], rubric=POLITIKA, scope="rubric")
+    text = views.latest_text(i18n, "ru", ALMATY, page, {"Политика": "Политика"}, NOW)
+    check_html(text)
+    assert "1. A &amp; B &lt;i&gt; <i>— Политика, сегодня, 11:00</i>" in text
+    assert "2. Вчера <i>— Политика, 24 ноября, 11:00</i>" in text
+
+
+def test_search_counts_agree(i18n: I18n) -> None:
+    hits = [Article(id=str(i), rubric="Спорт", headline=f"Матч {i}") for i in range(10)]
+    text = views.search_text(i18n, "ru", ALMATY, "матч", SearchResult(21, hits), {}, NOW)
+    assert text.startswith("По запросу «матч» найдена 21 статья:")
+    assert "Показаны самые новые" in text
+
+
+def test_digest_fits_telegram_limit(i18n: I18n) -> None:
+    view = views.DigestView(i18n, "ru", "Asia/Almaty")
+    long = "Очень длинный заголовок новости о важном событии " * 4
+    items = [
+        Article(id=f"a{i}", rubric="Политика", headline=long, published_at=NOW) for i in range(20)
+    ]
+    post = view(Subscriber(user_id=1), date(2026, 11, 25), items, 25)
+    assert post.length == telegram_length(post.text) <= 4096
+    check_html(post.text)
+    shown = post.text.count("/article_a")
+    assert 1 <= shown < 20
+    assert post.text.startswith("<b>Дайджест за 25 ноября</b> — 25 статей")
+    assert post.text.endswith(i18n("sub.digest.more", "ru", n=25 - shown))
+
+
+def test_digest_in_english_and_ids_that_cannot_be_commands(i18n: I18n) -> None:
+    view = views.DigestView(i18n, "ru", "Asia/Almaty")
+    items = [Article(id="with-dash", rubric="Sport", headline="Match", published_at=NOW)]
+    post = view(Subscriber(user_id=1, language="en"), date(2026, 11, 25), items, 1)
+    assert post.text.startswith("<b>Digest for 25 November</b> — 1 article")
+    assert "/article_" not in post.text
+
+
+def test_settings_text(i18n: I18n) -> None:
+    sub = Subscriber(user_id=1, pushes=False, digest_at=510, quiet_from=1380, quiet_to=480)
+    text = views.settings_text(i18n, "ru", sub, ALMATY)
+    for part in ("Новости — только дайджест", "Дайджест — в 08:30", "Тихие часы — 23:00–08:00"):
+        assert part in text
+    check_html(text)
