@@ -1,7 +1,551 @@
-"""Texts for the editors audience."""
+"""Texts for editors and channel admins: the desk, admin commands, progress reports.
+
+Russian first (the newsroom's language), English second. Plurals are CLDR categories chosen
+by `bot.i18n` with `n=`; quotes are «», dashes are em dashes. Desk messages are sent as
+plain text, so nothing here needs HTML escaping.
+"""
 
 from __future__ import annotations
 
-from bot.i18n import Catalog
+from bot.i18n import Catalog, Entry
 
-CATALOG: Catalog = {}
+
+def _ru(one: str, few: str, many: str) -> dict[str, str]:
+    return {"one": one, "few": few, "many": many, "other": few}
+
+
+def _en(one: str, other: str) -> dict[str, str]:
+    return {"one": one, "other": other}
+
+
+def _t(ru: Entry, en: Entry) -> dict[str, Entry]:
+    return {"ru": ru, "en": en}
+
+
+_DESK: Catalog = {
+    # channels and roles
+    "desk.channel.none": _t(
+        "У вас пока нет каналов, где вы можете это сделать. Попросите администратора канала "
+        "выдать доступ — командой /grant или ссылкой-приглашением.",
+        "You have no channel where you may do this yet. Ask the channel's admin for access — "
+        "with /grant or an invite link.",
+    ),
+    "desk.channel.pick": _t("Какой канал?", "Which channel?"),
+    "desk.channel.unknown": _t(
+        "Канал «{ref}» не найден. Пришлите @имя канала или его id (например, -1001234567890).",
+        "Channel “{ref}” not found. Send the channel's @name or its id (e.g. -1001234567890).",
+    ),
+    "desk.deny.role": _t(
+        "Извините, у вас нет прав на это в этом канале. Ничего не изменено.",
+        "Sorry, you don't have the rights for this in this channel. Nothing was changed.",
+    ),
+    "desk.deny.unknown_channel": _t(
+        "Этот канал бот не знает — ничего не изменено.",
+        "The bot doesn't know this channel — nothing was changed.",
+    ),
+    "desk.deny.unverified": _t(
+        "Не удалось проверить ваши права в Telegram — ничего не изменено. Попробуйте через минуту.",
+        "Could not verify your rights with Telegram — nothing was changed. Try again in a minute.",
+    ),
+    "desk.deny.toast": _t("Нет прав", "Not allowed"),
+    "desk.stale": _t(
+        "Эта кнопка устарела. Откройте список заново.",
+        "This button is out of date. Please open the list again.",
+    ),
+    "desk.cancelled": _t("Отменено.", "Cancelled."),
+    # invites and help
+    "desk.invite.ok": _t(
+        "Готово: теперь вы редактор канала «{title}». Начните с /new — или пришлите .txt со "
+        "статьёй. Все команды — /desk.",
+        "Done: you are now an editor of “{title}”. Start with /new — or send a .txt article. "
+        "All commands — /desk.",
+    ),
+    "desk.invite.invalid": _t(
+        "Приглашение недействительно: оно уже использовано или истекло. Попросите "
+        "администратора канала прислать новое.",
+        "This invite is not valid: it was used already or has expired. Ask the channel's "
+        "admin for a new one.",
+    ),
+    "desk.help.editor": _t(
+        "Редакция:\n"
+        "/new — новый пост: канал, рубрика, заголовок, лид, фото, подпись, ссылка, предпросмотр\n"
+        "/drafts — черновики\n"
+        "/queue — очередь канала: опубликовать сейчас, переставить, перенести, отменить\n"
+        "/edit <id> — исправить опубликованную статью во всех каналах\n"
+        "/retract <id> — снять статью отовсюду\n"
+        "/cancel — выйти из диалога\n"
+        "Файл .txt в формате редакции — сразу в предпросмотр.",
+        "Newsroom:\n"
+        "/new — a new post: channel, rubric, headline, lead, photo, credit, link, preview\n"
+        "/drafts — drafts\n"
+        "/queue — a channel's queue: publish now, reorder, reschedule, cancel\n"
+        "/edit <id> — correct a published article in every channel\n"
+        "/retract <id> — take an article down everywhere\n"
+        "/cancel — leave a dialogue\n"
+        "A .txt file in the newsroom format goes straight to the preview.",
+    ),
+    "desk.help.admin": _t(
+        "Администрирование:\n"
+        "/channels — ваши каналы\n"
+        "/slots [09:00 12:00 …] — слоты публикаций\n"
+        "/route [рубрики через запятую | все] — какие рубрики публикует канал\n"
+        "/pause, /resume — остановить и возобновить публикации\n"
+        "/quiet 23:00-07:00 | off — тихие часы\n"
+        "/stats [day | week | month] — статистика\n"
+        "/editors, /grant @имя, /revoke @имя — редакторы\n"
+        "/audit — журнал действий",
+        "Administration:\n"
+        "/channels — your channels\n"
+        "/slots [09:00 12:00 …] — publication slots\n"
+        "/route [rubrics, comma-separated | all] — which rubrics the channel publishes\n"
+        "/pause, /resume — stop and resume publishing\n"
+        "/quiet 23:00-07:00 | off — quiet hours\n"
+        "/stats [day | week | month] — statistics\n"
+        "/editors, /grant @name, /revoke @name — editors\n"
+        "/audit — the action log",
+    ),
+    # composing
+    "desk.new.started": _t("Черновик №{id}.", "Draft #{id}."),
+    "desk.new.channel": _t("Для какого канала пост?", "Which channel is the post for?"),
+    "desk.new.channel_set": _t("Канал: «{title}».", "Channel: “{title}”."),
+    "desk.new.rubric": _t("Рубрика:", "Rubric:"),
+    "desk.new.headline": _t("Заголовок — одной строкой:", "The headline, in one line:"),
+    "desk.new.lead": _t("Лид — первый абзац:", "The lead — the first paragraph:"),
+    "desk.new.photo": _t(
+        "Фото: пришлите снимок или ссылку на него (https://…) — или нажмите «Без фото».",
+        "Photo: send a picture or a link to one (https://…) — or press “No photo”.",
+    ),
+    "desk.new.credit": _t(
+        "Подпись к фото — автор или источник, например: assembly.kz",
+        "Photo credit — the author or source, e.g. assembly.kz",
+    ),
+    "desk.new.source": _t(
+        "Ссылка на источник (https://…) — или «Пропустить».",
+        "Link to the source (https://…) — or “Skip”.",
+    ),
+    "desk.new.current": _t("Сейчас: {value}", "Now: {value}"),
+    "desk.new.cancelled": _t(
+        "Диалог закрыт. Черновик №{id} сохранён — он в /drafts.",
+        "Dialogue closed. Draft #{id} is saved — see /drafts.",
+    ),
+    "desk.btn.back": _t("« Назад", "« Back"),
+    "desk.btn.cancel": _t("Отмена", "Cancel"),
+    "desk.btn.skip": _t("Пропустить", "Skip"),
+    "desk.btn.nophoto": _t("Без фото", "No photo"),
+    "desk.draft.gone": _t(
+        "Черновик не найден — возможно, он уже отправлен или удалён. Начните заново: /new.",
+        "Draft not found — it may have been sent or deleted already. Start again: /new.",
+    ),
+    "desk.draft.no_headline": _t(
+        "В черновике нет заголовка — без него пост не собрать.",
+        "The draft has no headline — a post needs one.",
+    ),
+    "desk.draft.bad_headline": _t(
+        "Заголовок должен быть непустым и не длиннее 300 знаков. Пришлите другой.",
+        "The headline must be non-empty and at most 300 characters. Send another one.",
+    ),
+    "desk.draft.bad_lead": _t(
+        "Лид слишком длинный — не больше 3000 знаков. Пришлите короче.",
+        "The lead is too long — at most 3000 characters. Send a shorter one.",
+    ),
+    "desk.draft.bad_photo_url": _t(
+        "Это не похоже на ссылку на фото. Пришлите снимок или ссылку вида https://…",
+        "That doesn't look like a photo link. Send a picture or a link like https://…",
+    ),
+    "desk.draft.bad_source_url": _t(
+        "Это не похоже на ссылку. Пришлите ссылку вида https://… или нажмите «Пропустить».",
+        "That doesn't look like a link. Send a link like https://… or press “Skip”.",
+    ),
+    "desk.draft.no_channel": _t(
+        "У черновика не выбран канал — откройте его в /drafts.",
+        "The draft has no channel yet — open it in /drafts.",
+    ),
+    "desk.draft.empty_forward": _t(
+        "В пересланном сообщении нет текста — из него не сделать черновик.",
+        "The forwarded message has no text — it cannot become a draft.",
+    ),
+    "desk.preview.title": _t(
+        "Предпросмотр — так пост выйдет в канале:",
+        "Preview — this is how the post will appear in the channel:",
+    ),
+    "desk.preview.failed": _t(
+        "Telegram не принял предпросмотр: {detail}",
+        "Telegram refused the preview: {detail}",
+    ),
+    "desk.submit.now": _t("Опубликовать сейчас", "Publish now"),
+    "desk.submit.next_slot": _t("В ближайший слот", "Next slot"),
+    "desk.submit.at": _t("Ко времени…", "At a time…"),
+    "desk.submit.breaking": _t("Срочно", "Breaking"),
+    "desk.sent.now": _t(
+        "Статья №{id} отправлена в «{title}».", "Article #{id} is being sent to “{title}”."
+    ),
+    "desk.sent.next_slot": _t(
+        "Статья №{id} в очереди «{title}» — выйдет {when}.",
+        "Article #{id} is queued for “{title}” — due {when}.",
+    ),
+    "desk.sent.at": _t(
+        "Статья №{id} выйдет в «{title}» {when}.",
+        "Article #{id} will appear in “{title}” on {when}.",
+    ),
+    "desk.sent.breaking": _t(
+        "Срочно: статья №{id} отправлена в «{title}» со звуком и закреплена.",
+        "Breaking: article #{id} is being sent to “{title}” with sound, pinned.",
+    ),
+    # times
+    "desk.when.ask": _t(
+        "Когда опубликовать? Например: «завтра в 9:00», «через 2 часа», «25 ноября 14:30».",
+        "When should it go out? E.g. “завтра в 9:00”, “через 2 часа”, “25 ноября 14:30” "
+        "or 2026-11-26 09:00.",
+    ),
+    "desk.when.ask_resched": _t(
+        "Новое время для поста №{id}? Например: «завтра в 9:00» или «через 30 минут».",
+        "New time for post #{id}? E.g. “завтра в 9:00” or 2026-11-26 09:00.",
+    ),
+    "desk.when.unknown": _t(
+        "Не понял время. Напишите, например: «{example}».",
+        "I couldn't understand the time. Write, for example: “{example}”.",
+    ),
+    "desk.when.past": _t(
+        "Это время уже прошло. Укажите будущее, например: «{example}».",
+        "That time has passed. Give a future one, e.g. “{example}”.",
+    ),
+    "desk.when.invalid_date": _t(
+        "Такой даты нет в календаре. Укажите другую, например: «{example}».",
+        "There is no such date. Give another one, e.g. “{example}”.",
+    ),
+    "desk.when.no_time": _t(
+        "Укажите и время, например: «{example}».",
+        "Please add the time too, e.g. “{example}”.",
+    ),
+    # uploads
+    "desk.upload.not_txt": _t(
+        "Пришлите статью файлом .txt в формате редакции.",
+        "Send the article as a .txt file in the newsroom format.",
+    ),
+    "desk.upload.too_big": _t(
+        "Файл слишком большой — не больше 512 КБ.", "The file is too big — at most 512 KB."
+    ),
+    "desk.upload.bad": _t("Файл не разобран. {reason}", "Could not read the file. {reason}"),
+    "desk.upload.ok": _t(
+        "Файл разобран: черновик №{id} — «{headline}».",
+        "File read: draft #{id} — “{headline}”.",
+    ),
+    "desk.forward.ok": _t(
+        "Пересланный пост сохранён как черновик №{id}.",
+        "The forwarded post is saved as draft #{id}.",
+    ),
+    # drafts
+    "desk.drafts.empty": _t("Черновиков нет. Новый пост — /new.", "No drafts. A new post — /new."),
+    "desk.drafts.title": _t(
+        _ru("{n} черновик:", "{n} черновика:", "{n} черновиков:"),
+        _en("{n} draft:", "{n} drafts:"),
+    ),
+    "desk.drafts.line": _t("№{id} — «{headline}»", "#{id} — “{headline}”"),
+    "desk.drafts.untitled": _t("без заголовка", "untitled"),
+    "desk.drafts.open": _t("Открыть №{id}", "Open #{id}"),
+    "desk.drafts.delete": _t("Удалить №{id}", "Delete #{id}"),
+    "desk.drafts.deleted": _t("Черновик №{id} удалён.", "Draft #{id} deleted."),
+    # queue
+    "desk.queue.empty": _t("В очереди «{title}» ничего нет.", "Nothing is waiting for “{title}”."),
+    "desk.queue.title": _t(
+        _ru(
+            "В очереди «{title}» {n} пост:",
+            "В очереди «{title}» {n} поста:",
+            "В очереди «{title}» {n} постов:",
+        ),
+        _en("{n} post waiting for “{title}”:", "{n} posts waiting for “{title}”:"),
+    ),
+    "desk.queue.more": _t(
+        _ru("…и ещё {n} пост.", "…и ещё {n} поста.", "…и ещё {n} постов."),
+        _en("…and {n} more post.", "…and {n} more posts."),
+    ),
+    "desk.queue.line": _t(
+        "№{id} — «{headline}» — {when} ({state})", "#{id} — “{headline}” — {when} ({state})"
+    ),
+    "desk.queue.state.queued": _t("в очереди", "queued"),
+    "desk.queue.state.scheduled": _t("ко времени", "timed"),
+    "desk.queue.state.dispatching": _t("отправляется", "sending"),
+    "desk.queue.state.dispatched": _t("отправлен", "sent"),
+    "desk.queue.state.cancelled": _t("отменён", "cancelled"),
+    "desk.queue.state.skipped": _t("пропущен", "skipped"),
+    "desk.queue.btn.now": _t("Сейчас", "Now"),
+    "desk.queue.btn.up": _t("↑ Выше", "↑ Up"),
+    "desk.queue.btn.down": _t("↓ Ниже", "↓ Down"),
+    "desk.queue.btn.resched": _t("Перенести", "Reschedule"),
+    "desk.queue.btn.edit": _t("Править", "Edit"),
+    "desk.queue.btn.cancel": _t("Отменить", "Cancel"),
+    "desk.queue.done.now": _t("Пост №{id} отправлен.", "Post #{id} is being sent."),
+    "desk.queue.done.up": _t("Пост №{id} поднят выше.", "Post #{id} moved up."),
+    "desk.queue.done.down": _t("Пост №{id} опущен ниже.", "Post #{id} moved down."),
+    "desk.queue.done.cancel": _t(
+        "Пост №{id} снят с очереди.", "Post #{id} removed from the queue."
+    ),
+    "desk.queue.done.resched": _t("Пост №{id} выйдет {when}.", "Post #{id} will go out on {when}."),
+    # edit and retract
+    "desk.article.unknown": _t("Статьи №{id} нет.", "There is no article #{id}."),
+    "desk.article.nowhere": _t(
+        "Статья №{id} ещё нигде не опубликована и не стоит в очереди.",
+        "Article #{id} is not published or queued anywhere.",
+    ),
+    "desk.edit.usage": _t("Укажите номер статьи: /edit 42", "Give the article's number: /edit 42"),
+    "desk.edit.headline": _t(
+        "Новый заголовок (точка «.» — оставить как есть).\nСейчас: {current}",
+        "New headline (a dot “.” keeps it).\nNow: {current}",
+    ),
+    "desk.edit.lead": _t(
+        "Новый лид (точка «.» — оставить как есть).\nСейчас: {current}",
+        "New lead (a dot “.” keeps it).\nNow: {current}",
+    ),
+    "desk.edit.unchanged": _t(
+        "Текст не изменился — править нечего.", "The text did not change — nothing to edit."
+    ),
+    "desk.edit.done": _t(
+        _ru(
+            "Статья №{id} исправлена — правка уходит в {n} канал.",
+            "Статья №{id} исправлена — правка уходит в {n} канала.",
+            "Статья №{id} исправлена — правка уходит в {n} каналов.",
+        ),
+        _en(
+            "Article #{id} corrected — the edit goes to {n} channel.",
+            "Article #{id} corrected — the edit goes to {n} channels.",
+        ),
+    ),
+    "desk.retract.usage": _t(
+        "Укажите номер статьи: /retract 42", "Give the article's number: /retract 42"
+    ),
+    "desk.retract.confirm": _t(
+        _ru(
+            "Снять статью №{id}? Она будет удалена из {n} канала и убрана из очередей.",
+            "Снять статью №{id}? Она будет удалена из {n} каналов и убрана из очередей.",
+            "Снять статью №{id}? Она будет удалена из {n} каналов и убрана из очередей.",
+        ),
+        _en(
+            "Retract article #{id}? It will be deleted from {n} channel and unqueued.",
+            "Retract article #{id}? It will be deleted from {n} channels and unqueued.",
+        ),
+    ),
+    "desk.confirm.retract": _t("Да, снять", "Yes, retract"),
+    "desk.confirm.no": _t("Нет", "No"),
+    "desk.retract.kept": _t("Статья №{id} остаётся.", "Article #{id} stays."),
+    "desk.retract.unqueued": _t(
+        _ru(
+            "Из очередей убрана {n} копия.",
+            "Из очередей убраны {n} копии.",
+            "Из очередей убрано {n} копий.",
+        ),
+        _en("{n} queued copy removed.", "{n} queued copies removed."),
+    ),
+    # publishing errors
+    "desk.pub.unknown_article": _t("Такой статьи нет.", "There is no such article."),
+    "desk.pub.unknown_channel": _t(
+        "Такого канала бот не знает.", "The bot doesn't know this channel."
+    ),
+    "desk.pub.unknown_post": _t(
+        "Такого поста в очереди нет — возможно, он уже вышел.",
+        "There is no such queued post — it may have gone out already.",
+    ),
+    "desk.pub.unknown_rubric": _t(
+        "Такой рубрики нет. Рубрики перечисляются через запятую, например: Политика, Экономика.",
+        "No such rubric. List rubrics separated by commas, e.g. Политика, Экономика.",
+    ),
+    "desk.pub.channel_inactive": _t(
+        "Канал сейчас не принимает публикации: бот не администратор в нём или публикации на "
+        "паузе (/resume).",
+        "The channel isn't accepting posts now: the bot is not its admin or publishing is "
+        "paused (/resume).",
+    ),
+    "desk.pub.already_published": _t(
+        "Эта статья уже опубликована в канале — второй раз она не выйдет.",
+        "This article is already published in the channel — it won't go out twice.",
+    ),
+    "desk.pub.not_pending": _t(
+        "Этот пост уже не ждёт публикации.", "This post is no longer waiting."
+    ),
+    "desk.pub.no_channels": _t(
+        "Ни один канал не публикует эту рубрику.", "No channel publishes this rubric."
+    ),
+    "desk.pub.bad_time": _t(
+        "Время не подходит: нужно будущее время в формате ЧЧ:ММ, например 09:00 или 23:00-07:00.",
+        "That time won't do: give a future time as HH:MM, e.g. 09:00 or 23:00-07:00.",
+    ),
+    "desk.pub.conflict": _t(
+        "Очередь как раз изменилась — попробуйте ещё раз.",
+        "The queue changed just now — please try again.",
+    ),
+    "desk.pub.other": _t("Не получилось: {detail}", "That didn't work: {detail}"),
+}
+
+_ADMIN: Catalog = {
+    "admin.channels.title": _t(
+        _ru("Ваш {n} канал:", "Ваши {n} канала:", "Ваши {n} каналов:"),
+        _en("Your {n} channel:", "Your {n} channels:"),
+    ),
+    "admin.channels.line": _t(
+        "«{title}» ({id}) — {status}\nОчередь: {queue}; ближайший слот: {next}\nРубрики: {routing}",
+        "“{title}” ({id}) — {status}\nQueue: {queue}; next slot: {next}\nRubrics: {routing}",
+    ),
+    "admin.posts": _t(_ru("{n} пост", "{n} поста", "{n} постов"), _en("{n} post", "{n} posts")),
+    "admin.status.active": _t("публикует", "publishing"),
+    "admin.status.paused": _t("на паузе", "paused"),
+    "admin.status.inactive": _t(
+        "неактивен (бот не администратор)", "inactive (the bot is not an admin)"
+    ),
+    "admin.routing.all": _t("все", "all"),
+    "admin.slots.show": _t("Слоты «{title}»: {slots}.", "Slots of “{title}”: {slots}."),
+    "admin.slots.none": _t("нет (только интервал)", "none (interval only)"),
+    "admin.slots.set": _t(
+        "Готово: слоты «{title}» — {slots}.", "Done: the slots of “{title}” are {slots}."
+    ),
+    "admin.route.show": _t(
+        "«{title}» публикует рубрики: {rubrics}.", "“{title}” publishes rubrics: {rubrics}."
+    ),
+    "admin.route.set": _t(
+        "Готово: «{title}» публикует рубрики: {rubrics}.",
+        "Done: “{title}” publishes rubrics: {rubrics}.",
+    ),
+    "admin.pause.done": _t(
+        "Публикации в «{title}» на паузе. Посты копятся в очереди; продолжить — /resume.",
+        "Publishing to “{title}” is paused. Posts keep queueing; continue with /resume.",
+    ),
+    "admin.resume.done": _t(
+        "Публикации в «{title}» возобновлены.", "Publishing to “{title}” is resumed."
+    ),
+    "admin.quiet.show": _t("Тихие часы «{title}»: {hours}.", "Quiet hours of “{title}”: {hours}."),
+    "admin.quiet.none": _t("нет", "none"),
+    "admin.quiet.set": _t(
+        "Готово: тихие часы «{title}» — {hours}. Слоты в это время переносятся, а не теряются.",
+        "Done: quiet hours of “{title}” are {hours}. Slots then are deferred, never lost.",
+    ),
+    "admin.quiet.cleared": _t(
+        "Тихие часы «{title}» отменены.", "Quiet hours of “{title}” are cleared."
+    ),
+    "admin.editors.none": _t(
+        "У «{title}» пока нет редакторов. Добавить — /grant @имя или /grant без аргументов "
+        "(ссылка-приглашение).",
+        "“{title}” has no editors yet. Add one — /grant @name, or /grant alone for an invite link.",
+    ),
+    "admin.editors.title": _t(
+        _ru(
+            "У «{title}» {n} редактор:",
+            "У «{title}» {n} редактора:",
+            "У «{title}» {n} редакторов:",
+        ),
+        _en("“{title}” has {n} editor:", "“{title}” has {n} editors:"),
+    ),
+    "admin.user.unknown": _t(
+        "Не знаю пользователя {who}. Пусть он сначала напишет боту — или укажите его числовой "
+        "id, или отправьте ему приглашение: /grant без аргументов.",
+        "I don't know the user {who}. Let them message the bot first — or give their numeric "
+        "id, or send an invite: /grant without arguments.",
+    ),
+    "admin.grant.done": _t(
+        "Готово: {who} — редактор «{title}».", "Done: {who} is an editor of “{title}”."
+    ),
+    "admin.grant.already": _t(
+        "{who} уже редактор «{title}».", "{who} is already an editor of “{title}”."
+    ),
+    "admin.invite": _t(
+        "Приглашение в редакторы «{title}» — перешлите его тому, кого зовёте:\n{link}\n\n"
+        "Сработает один раз и действует {hours} ч. Код: {code}",
+        "An editor invite for “{title}” — forward it to the person you invite:\n{link}\n\n"
+        "It works once and is valid for {hours} h. Code: {code}",
+    ),
+    "admin.revoke.usage": _t(
+        "Кого убрать? /revoke @имя или /revoke id", "Whom to remove? /revoke @name or /revoke id"
+    ),
+    "admin.revoke.done": _t(
+        "Готово: {who} больше не редактор «{title}».",
+        "Done: {who} is no longer an editor of “{title}”.",
+    ),
+    "admin.revoke.not_editor": _t(
+        "{who} и так не редактор «{title}».", "{who} is not an editor of “{title}”."
+    ),
+    "admin.audit.empty": _t("В журнале пока пусто.", "The log is empty so far."),
+    "admin.audit.title": _t(
+        _ru(
+            "Последнее {n} действие:",
+            "Последние {n} действия:",
+            "Последние {n} действий:",
+        ),
+        _en("The last {n} action:", "The last {n} actions:"),
+    ),
+    "admin.audit.line": _t(
+        "{when} · {who} · {what} · {where} · {verdict}",
+        "{when} · {who} · {what} · {where} · {verdict}",
+    ),
+    "admin.audit.allowed": _t("выполнено", "done"),
+    "admin.audit.denied": _t("отказано", "denied"),
+    "admin.stats.usage": _t(
+        "Период: /stats day, /stats week или /stats month.",
+        "Period: /stats day, /stats week or /stats month.",
+    ),
+    "admin.period.day": _t("сегодня", "today"),
+    "admin.period.week": _t("за неделю", "this week"),
+    "admin.period.month": _t("за месяц", "this month"),
+    "admin.stats.title": _t("Статистика «{title}» {period}:", "Statistics of “{title}”, {period}:"),
+    "admin.stats.published": _t(
+        _ru(
+            "Опубликован {value} пост",
+            "Опубликовано {value} поста",
+            "Опубликовано {value} постов",
+        ),
+        _en("{value} post published", "{value} posts published"),
+    ),
+    "admin.stats.pushes": _t(
+        _ru(
+            "Отправлено {value} уведомление подписчикам",
+            "Отправлено {value} уведомления подписчикам",
+            "Отправлено {value} уведомлений подписчикам",
+        ),
+        _en("{value} push sent to subscribers", "{value} pushes sent to subscribers"),
+    ),
+    "admin.stats.queued": _t(
+        _ru(
+            "В очереди канала — {value} пост",
+            "В очереди канала — {value} поста",
+            "В очереди канала — {value} постов",
+        ),
+        _en("{value} post waiting in the queue", "{value} posts waiting in the queue"),
+    ),
+    "admin.stats.failed": _t("Не доставлено: {n} ({reasons})", "Not delivered: {n} ({reasons})"),
+    "admin.stats.no_failures": _t("Сбоев доставки нет.", "No delivery failures."),
+    "admin.stats.subscribers": _t("Подписчики по рубрикам:", "Subscribers per rubric:"),
+}
+
+_PROGRESS: Catalog = {
+    "progress.label.push": _t("Рассылка", "Sending"),
+    "progress.label.retract": _t("Снятие", "Retracting"),
+    "progress.line": _t("{label}: {done} из {total}", "{label}: {done} of {total}"),
+    "progress.rate": _t("{rate} сообщ./с", "{rate} msg/s"),
+    "progress.eta": _t("осталось ~{eta}", "~{eta} left"),
+    "progress.eta.seconds": _t("{n} с", "{n} s"),
+    "progress.eta.minutes": _t("{n} мин", "{n} min"),
+    "progress.eta.hours": _t("{h} ч {m} мин", "{h} h {m} min"),
+    "progress.done.push": _t(
+        "Рассылка завершена: доставлено {sent}.", "Sending finished: {sent} delivered."
+    ),
+    "progress.done.retract": _t(
+        "Снятие завершено: удалено копий — {sent}.", "Retraction finished: {sent} copies deleted."
+    ),
+    "progress.failed": _t(
+        _ru(
+            "Не доставлено {n} сообщение: {reasons}.",
+            "Не доставлено {n} сообщения: {reasons}.",
+            "Не доставлено {n} сообщений: {reasons}.",
+        ),
+        _en("{n} message not delivered: {reasons}.", "{n} messages not delivered: {reasons}."),
+    ),
+    "progress.pending": _t(
+        _ru(
+            "Ещё ждёт {n} сообщение — оно уйдёт позже.",
+            "Ещё ждут {n} сообщения — они уйдут позже.",
+            "Ещё ждут {n} сообщений — они уйдут позже.",
+        ),
+        _en(
+            "{n} message is still waiting and will go later.",
+            "{n} messages are still waiting and will go later.",
+        ),
+    ),
+}
+
+CATALOG: Catalog = {**_DESK, **_ADMIN, **_PROGRESS}

@@ -1,0 +1,246 @@
+"""The editor's drafts: composing, previewing exactly as the channel will show it, submitting.
+
+A draft lives in Redis from the first step, so a dialogue abandoned half-way stays in
+`/drafts`. Submitting imports the draft as an article (the articles feature tells routing,
+pushes and search about it) and plans it for the chosen channel with the chosen mode.
+
+The articles feature is built after the desk, so its services (`article_service`,
+`rubrics`) are looked up at call time in the shared `services` mapping (the features'
+workflow data, filled as each feature is built).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.article_format import parse_article
+from bot.clock import Clock
+from bot.publishing.errors import PublishingError
+from bot.publishing.render import render, rubric_of
+from bot.publishing.service import PublishingService
+from storage.channels import ChannelRepo
+from storage.drafts import DraftRepo
+from storage.models.article import Article, Rubric
+from storage.models.channel import Channel
+from storage.models.draft import Draft, DraftOrigin
+from storage.models.post import Post
+from storage.models.queue import PostMode, QueuedPost
+
+_URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
+MAX_HEADLINE = 300
+MAX_LEAD = 3000
+
+
+class DraftError(ValueError):
+    """Input the draft cannot take; `code` picks the editor's message."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A submitted draft: the stored article and its planned posts."""
+
+    article_id: str
+    posts: list[QueuedPost]
+
+
+def is_url(text: str) -> bool:
+    """An http(s) link without spaces."""
+    return bool(_URL.match(text.strip()))
+
+
+class DraftService:
+    """Drafts from the first step to the queue."""
+
+    def __init__(
+        self,
+        repo: DraftRepo,
+        channels: ChannelRepo,
+        publisher: PublishingService,
+        clock: Clock,
+        services: Mapping[str, Any],
+    ) -> None:
+        self.repo = repo
+        self._channels = channels
+        self._publisher = publisher
+        self._clock = clock
+        self._services = services
+
+    def _service(self, name: str) -> Any:
+        service = self._services.get(name)
+        if service is None:
+            raise RuntimeError(f"the desk needs the {name!r} service, which is not built")
+        return service
+
+    async def start(
+        self, user_id: int, *, origin: DraftOrigin = "new", chat_id: int | None = None
+    ) -> Draft:
+        """A new empty draft of this editor."""
+        now = self._clock.time()
+        draft = Draft(
+            id=await self.repo.next_id(),
+            user_id=user_id,
+            created_at=now,
+            updated_at=now,
+            origin=origin,
+            chat_id=chat_id,
+        )
+        await self.repo.save(draft)
+        return draft
+
+    async def get(self, user_id: int, draft_id: str) -> Draft | None:
+        """The editor's own draft (another editor's draft id yields None)."""
+        draft = await self.repo.get(draft_id)
+        return draft if draft is not None and draft.user_id == user_id else None
+
+    async def update(self, draft: Draft, **changes: Any) -> Draft:
+        """Store changed fields (validated) and the time of the change."""
+        _validate(changes)
+        changed = draft.model_copy(update={**changes, "updated_at": self._clock.time()})
+        await self.repo.save(changed)
+        return changed
+
+    async def drafts_of(self, user_id: int, limit: int = 20) -> list[Draft]:
+        """The editor's drafts, newest change first."""
+        return await self.repo.list_for(user_id, limit)
+
+    async def delete(self, draft: Draft) -> None:
+        """Forget a draft."""
+        await self.repo.delete(draft)
+
+    async def rubrics_for(self, chat_id: int | None) -> list[Rubric]:
+        """The rubrics the channel publishes (all of them when it routes every rubric)."""
+        rubrics: list[Rubric] = await self._service("rubrics").all()
+        channel = await self._channels.get(chat_id) if chat_id is not None else None
+        if channel is None or channel.routing is None:
+            return rubrics
+        return [r for r in rubrics if channel.routes(r.slug)] or rubrics
+
+    async def rubric(self, slug_or_name: str) -> Rubric | None:
+        """A registered rubric by slug, name or hashtag."""
+        repo = self._service("rubrics")
+        found: Rubric | None = await repo.get(slug_or_name) or await repo.find(slug_or_name)
+        return found
+
+    def to_article(self, draft: Draft, rubric: Rubric | None) -> Article:
+        """The article a draft becomes (typography and escaping happen in the post builder)."""
+        if not draft.headline:
+            raise DraftError("no_headline")
+        return Article(
+            rubric=rubric.name if rubric else (draft.rubric or ""),
+            headline=draft.headline,
+            lead=draft.lead,
+            body=list(draft.body),
+            photo_url=draft.photo_url,
+            photo_file_id=draft.photo_file_id,
+            photo_credit=draft.photo_credit,
+            source_url=draft.source_url,
+            author=draft.author,
+            published_at=self._clock.now(),
+        ).with_hash()
+
+    async def channel(self, draft: Draft) -> Channel:
+        """The channel the draft is for."""
+        channel = await self._channels.get(draft.chat_id) if draft.chat_id else None
+        if channel is None:
+            raise DraftError("no_channel")
+        return channel
+
+    async def preview(self, draft: Draft) -> Post:
+        """The post exactly as the channel will publish it (its template, its rubric)."""
+        channel = await self.channel(draft)
+        found = await self.rubric(draft.rubric or "")
+        article = self.to_article(draft, found)
+        rubric = found or await rubric_of(article, self._service("rubrics"))
+        return render(article, rubric, channel)
+
+    async def from_text(self, user_id: int, text: str | bytes, source: str) -> Draft:
+        """A draft from a newsroom-format file (raises ArticleFormatError with the line)."""
+        article = parse_article(text, source=source)
+        rubric = await self.rubric(article.rubric)
+        draft = await self.start(user_id, origin="txt")
+        return await self.update(
+            draft,
+            rubric=rubric.slug if rubric else article.rubric,
+            headline=article.headline,
+            lead=article.lead,
+            body=list(article.body),
+            photo_url=article.photo_url,
+            photo_credit=article.photo_credit,
+            source_url=article.source_url,
+            author=article.author,
+        )
+
+    async def from_forward(
+        self, user_id: int, text: str, photo_file_id: str | None, source_url: str | None
+    ) -> Draft:
+        """A draft from a forwarded post: first line the headline, the rest the lead."""
+        lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+        if not lines:
+            raise DraftError("empty_forward")
+        draft = await self.start(user_id, origin="forward")
+        return await self.update(
+            draft,
+            headline=lines[0][:MAX_HEADLINE],
+            lead="\n".join(lines[1:])[:MAX_LEAD],
+            photo_file_id=photo_file_id,
+            source_url=source_url,
+        )
+
+    async def submit(
+        self,
+        draft: Draft,
+        mode: PostMode,
+        at: datetime | None = None,
+        *,
+        may_publish: Callable[[int], Awaitable[bool]] | None = None,
+    ) -> Submitted:
+        """Import the draft as an article and plan it for its channel; the draft is done.
+
+        Importing routes a new article to every channel publishing its rubric; with
+        `may_publish`, routed copies in channels where the editor has no role are withdrawn
+        (ledger: skipped, cancelled), so a desk post only goes where its author may publish.
+        """
+        channel = await self.channel(draft)
+        rubric = await self.rubric(draft.rubric or "")
+        article = self.to_article(draft, rubric)
+        result = await self._service("article_service").import_article(article)
+        article_id = str(result.article_id)
+        posts = await self._publisher.queue_article(
+            article_id, channel.id, mode, at=at, pin=mode == "breaking"
+        )
+        if may_publish is not None:
+            await self._withdraw_elsewhere(article_id, channel.id, may_publish)
+        await self.update(draft, status="queued", article_id=article_id)
+        await self.repo.delete(draft)
+        return Submitted(article_id=article_id, posts=posts)
+
+    async def _withdraw_elsewhere(
+        self, article_id: str, chat_id: int, may_publish: Callable[[int], Awaitable[bool]]
+    ) -> None:
+        for other, post_id in (await self._publisher.queue.links(article_id)).items():
+            if other == chat_id or await may_publish(other):
+                continue
+            with contextlib.suppress(PublishingError):
+                await self._publisher.cancel(post_id)
+
+
+def _validate(changes: Mapping[str, Any]) -> None:
+    headline = changes.get("headline")
+    if headline is not None and not (0 < len(headline.strip()) <= MAX_HEADLINE):
+        raise DraftError("bad_headline")
+    lead = changes.get("lead")
+    if lead is not None and len(lead) > MAX_LEAD:
+        raise DraftError("bad_lead")
+    for field in ("photo_url", "source_url"):
+        value = changes.get(field)
+        if value is not None and not is_url(value):
+            raise DraftError(f"bad_{field}")

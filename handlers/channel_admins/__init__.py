@@ -1,0 +1,98 @@
+"""Handlers for channel admins: settings, statistics, editors and the audit log.
+
+The package router lets in private chats of users who administer at least one channel (or
+own the bot); everyone else falls through to the subscribers. Each command checks the admin
+role for the channel it acts on (`@channel` or `-100…` argument, the only channel, or a
+picker); pause and revoke re-check with the admin cache bypassed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command as CommandFilter
+from aiogram.types import CallbackQuery, Message
+
+from bot.desk.access import DeskAudience, DeskGate
+from bot.desk.keyboards import ADMIN_PREFIXES, AdminPick
+from handlers.editors.common import (
+    Command,
+    Env,
+    args_of,
+    pending_args,
+    run_command,
+    with_channel,
+)
+
+ADMIN_COMMANDS = frozenset(
+    {
+        "/channels",
+        "/slots",
+        "/route",
+        "/pause",
+        "/resume",
+        "/quiet",
+        "/stats",
+        "/editors",
+        "/grant",
+        "/revoke",
+        "/audit",
+    }
+)
+
+
+def _registry() -> dict[str, Command]:
+    from handlers.channel_admins.people import PEOPLE_COMMANDS
+    from handlers.channel_admins.settings import SETTINGS_COMMANDS
+    from handlers.channel_admins.stats import STATS_COMMANDS
+
+    return {c.name: c for c in (*SETTINGS_COMMANDS, *PEOPLE_COMMANDS, *STATS_COMMANDS)}
+
+
+def create_router() -> Router:
+    """The package router with its audience filter set once."""
+    from handlers.channel_admins.people import audit_command
+    from handlers.channel_admins.settings import channels_command
+
+    commands = _registry()
+    router = Router(name="channel_admins")
+    gate = DeskGate(ADMIN_COMMANDS, learn_usernames=False)
+    router.message.outer_middleware(gate)
+    router.callback_query.outer_middleware(gate)
+    router.message.filter(DeskAudience("admin"))
+    router.callback_query.filter(DeskAudience("admin"))
+    router.message.register(channels_command, CommandFilter("channels"))
+    router.message.register(audit_command, CommandFilter("audit"))
+    for command in commands.values():
+        router.message.register(_runner(command), CommandFilter(command.name))
+    router.callback_query.register(_picked(commands), AdminPick.filter())
+    router.callback_query.register(_stale, F.data.regexp(r"^(?:" + "|".join(ADMIN_PREFIXES) + ")"))
+    return router
+
+
+def _runner(command: Command) -> Any:
+    async def handler(message: Message, **data: Any) -> None:
+        await with_channel(Env.of(message, data), command, args_of(message.text))
+
+    handler.__name__ = f"{command.name}_command"
+    return handler
+
+
+def _picked(commands: dict[str, Command]) -> Any:
+    async def handler(query: CallbackQuery, callback_data: AdminPick, **data: Any) -> None:
+        """The channel picked for an admin command (its role is checked for that channel)."""
+        env = Env.of(query, data)
+        command = commands.get(callback_data.purpose)
+        channel = await env.desk.channels.get(callback_data.chat_id)
+        if command is None or channel is None:
+            await env.ack("desk.stale")
+            return
+        await env.ack()
+        await run_command(env, command, channel, await pending_args(env, command.name))
+
+    return handler
+
+
+async def _stale(query: CallbackQuery, **data: Any) -> None:
+    await Env.of(query, data).ack("desk.stale")

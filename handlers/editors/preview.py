@@ -1,0 +1,162 @@
+"""The preview of a draft (exactly as the channel will show it) and what to do with it.
+
+«Опубликовать сейчас», «В ближайший слот», «Ко времени…» (then a time in natural Russian,
+in the channel's time zone), «Срочно» (at once, with sound, pinned, and a progress report of
+the push to subscribers), «Отмена», «Назад».
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, Message
+
+from bot.desk.drafts import DraftError
+from bot.desk.keyboards import SubmitDraft, step_keyboard, submit_keyboard
+from bot.desk.progress import track
+from bot.desk.when import WhenError, parse_when
+from bot.publishing.errors import PublishingError
+from handlers.editors.common import (
+    Env,
+    authorize,
+    current_draft,
+    local_time,
+    publishing_error,
+    title,
+)
+from handlers.editors.states import Compose
+from storage.models.channel import Channel
+from storage.models.draft import Draft
+from storage.models.queue import PostMode
+from storage.models.roles import role_at_least
+
+MODES: tuple[PostMode, ...] = ("now", "next_slot", "at", "breaking")
+
+
+def register(router: Router) -> None:
+    """Attach the submission handlers (the `when` state comes from `compose`)."""
+    router.callback_query.register(submitted, SubmitDraft.filter(F.mode.in_(MODES)))
+    router.message.register(got_when, Compose.when, F.text, ~F.text.startswith("/"))
+
+
+async def show_preview(env: Env, draft: Draft) -> None:
+    """Send the post as the channel will publish it, with the submission buttons under it."""
+    try:
+        post = await env.desk.drafts.preview(draft)
+    except DraftError as exc:
+        await env.say(f"desk.draft.{exc.code}")
+        return
+    keyboard = submit_keyboard(draft.id, env.i18n, env.locale)
+    await env.say("desk.preview.title")
+    try:
+        if post.method == "sendPhoto" and post.photo:
+            await env.bot.send_photo(
+                env.chat_id,
+                post.photo,
+                caption=post.text,
+                parse_mode=post.parse_mode,
+                reply_markup=keyboard,
+            )
+        else:
+            await env.bot.send_message(
+                env.chat_id, post.text, parse_mode=post.parse_mode, reply_markup=keyboard
+            )
+    except TelegramBadRequest as exc:
+        await env.say("desk.preview.failed", detail=exc.message)
+
+
+async def submitted(query: CallbackQuery, callback_data: SubmitDraft, **data: Any) -> None:
+    """A submission button under the preview."""
+    env = Env.of(query, data)
+    draft = await env.desk.drafts.get(env.user.id, callback_data.draft_id)
+    if draft is None or draft.chat_id is None:
+        await env.ack("desk.draft.gone")
+        return
+    decision = await authorize(env, draft.chat_id, f"/new:{callback_data.mode}", "editor")
+    if not decision.allowed:
+        return
+    await env.ack()
+    if callback_data.mode == "at":
+        await ask_when(env, draft)
+        return
+    await submit(env, draft, _mode(callback_data.mode), None)
+
+
+async def ask_when(env: Env, draft: Draft) -> None:
+    """«Когда опубликовать?» with examples; the answer arrives in the `when` state."""
+
+    if env.state is not None:
+        await env.state.set_state(Compose.when)
+        await env.state.update_data(draft_id=draft.id)
+    await env.say("desk.when.ask", step_keyboard(env.i18n, env.locale, draft.id))
+
+
+async def got_when(message: Message, **data: Any) -> None:
+    """A time for «Ко времени…»: parsed in the channel's zone; unclear or past → asked again."""
+    env = Env.of(message, data)
+    draft = await current_draft(env)
+    if draft is None or draft.chat_id is None:
+        await env.say("desk.draft.gone")
+        return
+    channel = await env.desk.channels.get(draft.chat_id)
+    tz = ZoneInfo(channel.timezone if channel else env.data["settings"].timezone)
+    try:
+        at = parse_when(message.text or "", env.desk.clock.now(), tz)
+    except WhenError as exc:
+        await env.say(f"desk.when.{exc.code}", example=exc.example)
+        return
+    await submit(env, draft, "at", at)
+
+
+async def submit(env: Env, draft: Draft, mode: PostMode, at: Any) -> None:
+    """Import and plan the draft; tell the editor when it goes out."""
+
+    async def may_publish(chat_id: int) -> bool:
+        return role_at_least(await env.roles.role_in(env.user.id, chat_id), "editor")
+
+    try:
+        result = await env.desk.drafts.submit(draft, mode, at, may_publish=may_publish)
+    except PublishingError as exc:
+        await env.send(publishing_error(env, exc))
+        return
+    except DraftError as exc:
+        await env.say(f"desk.draft.{exc.code}")
+        return
+    if env.state is not None:
+        await env.state.clear()
+    channel = await env.desk.drafts.channel(draft)
+    post = result.posts[0] if result.posts else None
+    when = await _eta(env, channel, post.id if post else None)
+    await env.say(f"desk.sent.{mode}", title=title(channel), id=result.article_id, when=when)
+    if mode == "breaking":
+        await _report_push(env, channel, draft, result.article_id)
+
+
+async def _eta(env: Env, channel: Channel, post_id: str | None) -> str:
+    for queued in await env.desk.publisher.list_queue(channel.id):
+        if queued.id == post_id:
+            return local_time(env, queued.eta, channel.timezone)
+    return "—"
+
+
+async def _report_push(env: Env, channel: Channel, draft: Draft, article_id: str) -> None:
+    """Follow the breaking post and its push in one status message."""
+    recipients = [channel.id, *await env.desk.admin.push_recipients(draft.rubric)]
+    if len(recipients) < 2:
+        return
+    reporter = env.desk.reporter(env.chat_id, env.locale)
+
+    async def sample() -> Any:
+        return await env.desk.admin.delivery_sample(article_id, len(recipients), recipients)
+
+    env.desk.spawn(track(reporter, "push", sample), f"desk-push-{article_id}")
+
+
+def _mode(value: str) -> PostMode:
+    for mode in MODES:
+        if mode == value:
+            return mode
+    return "next_slot"

@@ -1,0 +1,44 @@
+"""The audit log: admin and editor actions, allowed or denied, newest first, capped."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from storage.keys import Keys
+from storage.models.roles import AuditEntry
+
+DEFAULT_CAP = 1000
+
+
+class AuditRepo:
+    """A capped Redis list of `AuditEntry` JSON documents."""
+
+    def __init__(self, redis: Redis, keys: Keys, cap: int = DEFAULT_CAP) -> None:
+        self._r = redis
+        self._k = keys
+        self._cap = cap
+
+    async def record(self, entry: AuditEntry) -> None:
+        """Prepend an entry and trim the list to the cap, atomically."""
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.lpush(self._k.audit(), entry.model_dump_json())
+            pipe.ltrim(self._k.audit(), 0, self._cap - 1)
+            await pipe.execute()
+
+    async def recent(self, limit: int = 20, chat_id: int | None = None) -> list[AuditEntry]:
+        """The newest entries, optionally only those about one channel."""
+        if chat_id is None:
+            raws = await self._r.lrange(self._k.audit(), 0, max(0, limit - 1))
+            return [AuditEntry.model_validate_json(r) for r in raws]
+        found: list[AuditEntry] = []
+        for raw in await self._r.lrange(self._k.audit(), 0, self._cap - 1):
+            entry = AuditEntry.model_validate_json(raw)
+            if entry.chat_id == chat_id:
+                found.append(entry)
+                if len(found) >= limit:
+                    break
+        return found
+
+    async def count(self) -> int:
+        """How many entries the log holds."""
+        return int(await self._r.llen(self._k.audit()))

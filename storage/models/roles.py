@@ -1,0 +1,37 @@
+"""Roles on the editor's desk: invite codes and the audit trail of admin and editor actions."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+Role = Literal["owner", "admin", "editor"]
+
+ROLE_RANK: dict[str, int] = {"editor": 1, "admin": 2, "owner": 3}
+
+
+def role_at_least(role: str | None, needed: str) -> bool:
+    """Whether `role` carries the rights of `needed` (owner > admin > editor)."""
+    return role is not None and ROLE_RANK.get(role, 0) >= ROLE_RANK[needed]
+
+
+class Invite(BaseModel):
+    """A one-time code an admin forwards so someone becomes an editor of one channel."""
+
+    code: str
+    chat_id: int
+    created_by: int
+    created_at: float
+    expires_at: float
+
+
+class AuditEntry(BaseModel):
+    """One admin or editor action, allowed or denied: who, what, in which channel, when."""
+
+    at: float
+    user_id: int
+    action: str
+    chat_id: int | None = None
+    allowed: bool
+    detail: str | None = None

@@ -1,0 +1,346 @@
+"""The editor's desk end to end: `/new` with «Назад», times, the preview as the channel shows
+it, a `.txt` upload, a forwarded post, the queue buttons, «Срочно» with a push and its
+progress message, `/edit` and `/retract`. One app serves the whole module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import pytest_asyncio
+
+from bot.desk.when import parse_when
+from storage.models.article import Article
+from tests.desk.world import (
+    ADMIN_A,
+    EDITOR_A,
+    DeskWorld,
+    Person,
+    desk_world,
+    text_of,
+    wait_until,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+SAMPLE = Path(__file__).parent.parent / "data" / "politika-tokayev-almaty-hub.txt"
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def world(redis_server: Any) -> AsyncIterator[DeskWorld]:
+    async with desk_world(redis_server.url) as running:
+        yield running
+
+
+def joined(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(text_of(m) for m in messages)
+
+
+async def channel_posts(world: DeskWorld) -> list[dict[str, Any]]:
+    return list(await world.client.bot_messages(world.channel_a, include_deleted=True))
+
+
+async def compose_until_preview(editor: Person, headline: str) -> list[dict[str, Any]]:
+    """Run `/new` through every step (with one «Назад»); returns the preview messages."""
+    started = await editor.say("/new", replies=3)
+    assert "Черновик №" in text_of(started[0])
+    assert text_of(started[1]) == "Канал: «Вестник А»."
+    [asked] = await editor.press(started[2], "Политика")
+    assert text_of(asked) == "Заголовок — одной строкой:"
+    [lead_prompt] = await editor.say("Черновой заголовок")
+    assert text_of(lead_prompt) == "Лид — первый абзац:"
+    [again] = await editor.press(lead_prompt, "Назад")  # back to the headline
+    assert text_of(again).startswith("Заголовок — одной строкой:")
+    assert "Сейчас: Черновой заголовок" in text_of(again)
+    await editor.say(headline)
+    [photo_prompt] = await editor.say("Президент выступил на сессии ООН в Нью-Йорке.")
+    assert "Без фото" in str(photo_prompt["reply_markup"])
+    [credit_prompt] = await editor.say("https://example.kz/img/hub.jpg")
+    assert "Подпись к фото" in text_of(credit_prompt)
+    [source_prompt] = await editor.say("Фото: assembly.kz")
+    return await editor.press(source_prompt, "Пропустить", replies=2)
+
+
+async def test_new_dialogue_with_back_and_a_timed_post(world: DeskWorld) -> None:
+    editor = world.person(EDITOR_A)
+    preview = await compose_until_preview(editor, "Алматы станет хабом ООН")
+    assert text_of(preview[0]) == "Предпросмотр — так пост выйдет в канале:"
+    post = preview[1]
+    assert post["photo"]["url"] == "https://example.kz/img/hub.jpg"
+    assert "<b>Алматы станет хабом ООН</b>" in post["html"]
+    assert "Фото: assembly.kz" in post["caption"]
+    assert "#Политика" in post["caption"]
+    [ask] = await editor.press(post, "Ко времени")
+    assert "Когда опубликовать?" in text_of(ask)
+    [unclear] = await editor.say("когда-нибудь")
+    assert text_of(unclear) == "Не понял время. Напишите, например: «завтра в 9:00»."
+    [past] = await editor.say("2020-01-01 10:00")
+    assert "уже прошло" in text_of(past)
+    now = world.app.ctx.clock.now()
+    [done] = await editor.say("завтра в 9:00")
+    assert "выйдет в «Вестник А»" in text_of(done)
+    expected = parse_when("завтра в 9:00", now, ZoneInfo("Asia/Almaty"))
+    queue = await world.service("publisher").list_queue(world.channel_a)
+    timed = [p for p in queue if p.mode == "at"]
+    assert [p.due_at for p in timed] == [expected.timestamp()]
+    assert await world.service("desk").drafts.drafts_of(EDITOR_A) == []  # submitted
+
+
+async def test_preview_is_exactly_what_the_channel_gets(world: DeskWorld) -> None:
+    editor = world.person(EDITOR_A)
+    preview = await compose_until_preview(editor, "Предпросмотр совпадает с постом")
+    before = len(await channel_posts(world))
+    [sent] = await editor.press(preview[1], "Опубликовать сейчас")
+    assert "отправлена в «Вестник А»" in text_of(sent)
+    posts = await wait_until(lambda: _newer(world, before))
+    published = posts[-1]
+    assert published["html"] == preview[1]["html"]
+    assert published["photo"]["url"] == preview[1]["photo"]["url"]
+    assert published["disable_notification"] is True  # a slot-like post goes silently
+
+
+async def _newer(world: DeskWorld, before: int) -> list[dict[str, Any]]:
+    posts = await channel_posts(world)
+    return posts[before:] if len(posts) > before else []
+
+
+async def test_cancel_keeps_the_draft(world: DeskWorld) -> None:
+    editor = world.person(EDITOR_A)
+    started = await editor.say("/new", replies=3)
+    [headline_prompt] = await editor.press(started[2], "Экономика")
+    await editor.say("Заголовок брошенного черновика")
+    [cancelled] = await editor.press(headline_prompt, "Отмена")
+    assert "сохранён — он в /drafts" in text_of(cancelled)
+    [listing] = await editor.say("/drafts")
+    assert "«Заголовок брошенного черновика»" in text_of(listing)
+    reopened = await editor.press(listing, "Открыть", replies=2)  # straight to the preview
+    assert "Предпросмотр" in text_of(reopened[0])
+    assert "<b>Заголовок брошенного черновика</b>" in reopened[1]["html"]
+    [deleted] = await editor.press(listing, "Удалить")
+    assert "удалён" in text_of(deleted)
+
+
+async def test_txt_upload_previews_and_publishes(world: DeskWorld) -> None:
+    editor = world.person(EDITOR_A)
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "Токаев: Алматы становится", "Токаев (загрузка): Алматы становится"
+    )
+    replies = await editor.send_file("tokayev.txt", text.encode(), replies=3)
+    assert text_of(replies[0]).startswith("Файл разобран: черновик №")
+    assert "Предпросмотр" in text_of(replies[1])
+    post = replies[2]
+    assert "Фото: assembly.kz" in text_of(post)
+    before = len(await channel_posts(world))
+    await editor.press(post, "Опубликовать сейчас")
+    published = (await wait_until(lambda: _newer(world, before)))[-1]
+    assert published["html"] == post["html"]
+
+
+async def test_txt_with_an_error_names_the_line(world: DeskWorld) -> None:
+    editor = world.person(EDITOR_A)
+    [answer] = await editor.send_file("broken.txt", "Политика\n".encode())
+    assert text_of(answer) == (
+        "Файл не разобран. Строка 1: в файле только рубрика «Политика» — нет ни заголовка, "
+        "ни текста."
+    )
+    [not_txt] = await editor.send_file("photo.pdf", b"%PDF-1.4")
+    assert "файлом .txt" in text_of(not_txt)
+
+
+async def test_forwarded_post_becomes_a_draft(world: DeskWorld) -> None:
+    editor = world.person(EDITOR_A)
+    before = len(await editor.bot_messages())
+    await world.client.send_user_message(
+        EDITOR_A,
+        "Переслано: Курс тенге укрепился\nНацбанк сообщил о росте резервов.",
+        from_id=EDITOR_A,
+        forward_from_chat_id=world.channel_b,
+    )
+    replies = await editor.wait_new(before, 2)
+    assert "сохранён как черновик №" in text_of(replies[0])
+    assert text_of(replies[1]) == "Рубрика:"
+    shown = await editor.press(replies[1], "Экономика", replies=2)
+    assert "<b>Переслано: Курс тенге укрепился</b>" in shown[1]["html"]
+    assert "Нацбанк сообщил о\u00a0росте резервов." in shown[1]["html"]
+
+
+async def _queued_articles(world: DeskWorld, *headlines: str) -> list[str]:
+    service = world.service("article_service")
+    publisher = world.service("publisher")
+    ids = []
+    for headline in headlines:
+        result = await service.import_article(Article(rubric="Общество", headline=headline))
+        await publisher.queue_article(result.article_id, world.channel_a, "next_slot")
+        ids.append(result.article_id)
+    return ids
+
+
+async def test_queue_buttons_move_reschedule_and_cancel(world: DeskWorld) -> None:
+    publisher = world.service("publisher")
+    for post in await publisher.list_queue(world.channel_a):
+        await publisher.cancel(post.id)
+    await _queued_articles(world, "Первый в очереди", "Второй в очереди")
+    editor = world.person(EDITOR_A)
+    listing = await editor.say("/queue", replies=3)
+    assert text_of(listing[0]) == "В очереди «Вестник А» 2 поста:"
+    assert "«Первый в очереди»" in text_of(listing[1])
+    [moved] = await editor.press(listing[1], "Ниже")
+    assert "опущен ниже" in text_of(moved)
+    order = [p.article_id for p in await publisher.list_queue(world.channel_a)]
+    heads = [(await world.service("articles").get(a)).headline for a in order]
+    assert heads == ["Второй в очереди", "Первый в очереди"]
+    [ask] = await editor.press(listing[2], "Перенести")
+    assert "Новое время" in text_of(ask)
+    [bad] = await editor.say("31 ноября 10:00")
+    assert "Такой даты нет" in text_of(bad)
+    started = world.app.ctx.clock.time()
+    [done] = await editor.say("через 2 часа")
+    assert "выйдет" in text_of(done)
+    timed = [p for p in await publisher.list_queue(world.channel_a) if p.mode == "at"]
+    assert len(timed) == 1 and abs(timed[0].due_at - (started + 7200)) < 5
+    [cancelled] = await editor.press(listing[1], "Отменить")
+    assert "снят с очереди" in text_of(cancelled)
+
+
+async def test_breaking_pushes_with_one_progress_message(world: DeskWorld) -> None:
+    subscriptions = world.service("subscriptions")
+    readers = list(range(7_100_001, 7_100_006))
+    for reader in readers:
+        await world.client.create_private_chat("Читатель", id=reader)
+        await subscriptions.subscribe(reader, "politika")
+    editor = world.person(EDITOR_A)
+    preview = await compose_until_preview(editor, "Срочная новость с рассылкой")
+    before = len(await editor.bot_messages())
+    await editor.press(preview[1], "Срочно", replies=2)
+    status = await wait_until(lambda: _summary(editor, before, "Рассылка завершена"), timeout=20)
+    # channel + every instant subscriber of «Политика» (5 readers + the module's subscriber)
+    assert text_of(status) == "Рассылка завершена: доставлено 7."
+    progress = [m for m in (await editor.bot_messages())[before:] if "Рассылка" in text_of(m)]
+    assert len(progress) == 1  # one status message, edited in place
+    posts = await channel_posts(world)
+    assert posts[-1]["disable_notification"] is False and posts[-1]["pinned"] is True
+
+
+async def _summary(editor: Person, before: int, fragment: str) -> dict[str, Any] | None:
+    for message in (await editor.bot_messages())[before:]:
+        if fragment in text_of(message):
+            return message
+    return None
+
+
+async def test_edit_changes_the_published_post_in_place(world: DeskWorld) -> None:
+    admin = world.person(ADMIN_A)
+    [ask] = await admin.say(f"/edit {world.article_id}")
+    assert "Сейчас: Токаев: Алматы становится хабом" in text_of(ask)
+    [lead] = await admin.say(".")
+    assert "Новый лид" in text_of(lead)
+    [done] = await admin.say("Президент выступил на юбилейной сессии ООН.")
+    assert text_of(done) == (f"Статья №{world.article_id} исправлена — правка уходит в 1 канал.")
+    copy = await world.service("ledger").published_copies(world.article_id)
+
+    async def edited() -> dict[str, Any] | None:
+        for message in await channel_posts(world):
+            if message["message_id"] == copy[world.channel_a] and message["edited"]:
+                return message
+        return None
+
+    message = await wait_until(edited)
+    assert "юбилейной сессии" in text_of(message)
+    assert "Токаев: Алматы становится хабом" in text_of(message)
+
+
+async def test_retract_asks_then_deletes_with_progress(world: DeskWorld) -> None:
+    service = world.service("article_service")
+    publisher = world.service("publisher")
+    ledger = world.service("ledger")
+    # «Культура» is routed to channel A only (B publishes «Спорт»), so A's editor may retract.
+    article = Article(rubric="Культура", headline="Снимаемая новость")
+    result = await service.import_article(article)
+    await publisher.queue_article(result.article_id, world.channel_a, "now")
+    await wait_until(lambda: ledger.has_published(result.article_id, world.channel_a))
+    message_id = (await ledger.published_copies(result.article_id))[world.channel_a]
+    editor = world.person(EDITOR_A)
+    [question] = await editor.say(f"/retract {result.article_id}")
+    assert text_of(question).startswith(f"Снять статью №{result.article_id}?")
+    [kept] = await editor.press(question, "Нет")
+    assert "остаётся" in text_of(kept)
+    before = len(await editor.bot_messages())
+    await editor.press(question, "Да, снять")
+    status = await wait_until(lambda: _summary(editor, before, "Снятие завершено"), timeout=20)
+    assert text_of(status) == "Снятие завершено: удалено копий — 1."
+    deleted = [m for m in await channel_posts(world) if m["message_id"] == message_id]
+    assert deleted[0]["deleted"] is True
+
+
+async def test_invite_link_makes_an_editor_once(world: DeskWorld) -> None:
+    from tests.desk.world import NEWCOMER, STRANGER
+
+    admin = world.person(ADMIN_A)
+    [invite] = await admin.say("/grant")
+    link = next(w for w in text_of(invite).split() if "?start=inv_" in w)
+    code = link.split("?start=")[1]
+    [welcome] = await world.person(NEWCOMER).say(f"/start {code}")
+    assert text_of(welcome).startswith("Готово: теперь вы редактор канала «Вестник А»")
+    assert await world.service("roles").role_in(NEWCOMER, world.channel_a) == "editor"
+    [refused] = await world.person(STRANGER).say(f"/start {code}")
+    assert "уже использовано или истекло" in text_of(refused)
+    assert await world.service("roles").role_in(STRANGER, world.channel_a) is None
+    await world.service("roles").revoke(world.channel_a, NEWCOMER)
+
+
+async def test_grant_by_username_learned_from_updates(world: DeskWorld) -> None:
+    from tests.desk.world import STRANGER
+
+    await world.person(STRANGER).say("/help")  # the bot sees @stepan_x
+    [granted] = await world.person(ADMIN_A).say("/grant @stepan_x")
+    assert "Степан (@stepan_x" in text_of(granted)
+    assert await world.service("roles").role_in(STRANGER, world.channel_a) == "editor"
+    [revoked] = await world.person(ADMIN_A).say("/revoke @Stepan_X")
+    assert "больше не редактор" in text_of(revoked)
+    [unknown] = await world.person(ADMIN_A).say("/grant @nobody_here")
+    assert "Не знаю пользователя @nobody_here" in text_of(unknown)
+
+
+async def test_stats_in_russian(world: DeskWorld) -> None:
+    [stats] = await world.person(ADMIN_A).say("/stats @vestnik_a month")
+    text = text_of(stats)
+    assert text.startswith("Статистика «Вестник А» за месяц:")
+    assert "Подписчики по рубрикам:" in text
+    assert "• Политика — " in text
+    [usage] = await world.person(ADMIN_A).say("/stats @vestnik_a year")
+    assert "/stats week" in text_of(usage)
+
+
+async def test_english_speaker_gets_english(world: DeskWorld) -> None:
+    await world.client.create_private_chat("Jane", id=7_200_001, language_code="en")
+    await world.service("roles").grant(world.channel_a, 7_200_001)
+    jane = Person(world, 7_200_001)
+    [answer] = await jane.say("/retract")
+    assert text_of(answer) == "Give the article's number: /retract 42"
+    await world.service("roles").revoke(world.channel_a, 7_200_001)
+
+
+async def test_desk_post_goes_only_where_its_editor_may_publish(world: DeskWorld) -> None:
+    """Channel B routes «Спорт»; a «Спорт» post from A's editor is withdrawn from B's queue."""
+    editor = world.person(EDITOR_A)
+    text = "Спорт\n\nСборная вышла в финал\n\nФото: olympic.kz\nКоманда обыграла соперника.\n"
+    replies = await editor.send_file("sport.txt", text.encode(), replies=3)
+    [queued] = await editor.press(replies[2], "В ближайший слот")
+    assert "в очереди «Вестник А»" in text_of(queued)
+    article_id = text_of(queued).split("№")[1].split()[0]
+    publisher = world.service("publisher")
+    assert set(await publisher.queue.links(article_id)) == {world.channel_a}
+    events = await world.service("ledger").events(article_id)
+    in_b = [(e.status, e.reason) for e in events if e.chat_id == world.channel_b]
+    assert in_b == [("queued", None), ("skipped", "cancelled")]  # routed, then withdrawn
+
+
+async def test_desk_help_shows_admin_commands_to_admins_only(world: DeskWorld) -> None:
+    [editor_help] = await world.person(EDITOR_A).say("/desk")
+    assert "/new — новый пост" in text_of(editor_help)
+    assert "/slots" not in text_of(editor_help)
+    [admin_help] = await world.person(ADMIN_A).say("/desk")
+    assert "/new — новый пост" in text_of(admin_help) and "/audit — журнал" in text_of(admin_help)

@@ -1,0 +1,181 @@
+"""Roles: grants, invites, the Telegram-admin cache (5 min, bypassed when destructive), audit."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram import Bot
+from redis.asyncio import Redis
+
+from bot.clock import VirtualClock
+from bot.desk.audit import AuditService
+from bot.desk.roles import RoleService
+from storage.audit import AuditRepo
+from storage.channels import ChannelRepo
+from storage.drafts import DraftRepo
+from storage.keys import Keys
+from storage.models.channel import Channel
+from storage.models.draft import Draft
+from storage.models.roles import AuditEntry
+from storage.roles import RoleRepo
+
+START = 1_800_000_000.0
+OWNER, ADMIN, EDITOR, STRANGER = 9001, 9002, 9003, 9004
+
+
+async def test_grant_and_revoke_keep_both_indexes(redis: Redis, keys: Keys) -> None:
+    repo = RoleRepo(redis, keys)
+    assert await repo.grant_editor(-100111, 42) is True
+    assert await repo.grant_editor(-100111, 42) is False
+    await repo.grant_editor(-100222, 42)
+    assert await repo.editors(-100111) == [42]
+    assert await repo.editor_channels(42) == [-100222, -100111]
+    assert await repo.is_editor(-100111, 42)
+    assert await repo.revoke_editor(-100111, 42) is True
+    assert await repo.revoke_editor(-100111, 42) is False
+    assert await repo.editor_channels(42) == [-100222]
+    assert not await repo.is_editor(-100111, 42)
+
+
+async def test_usernames_resolve_case_insensitively(redis: Redis, keys: Keys) -> None:
+    repo = RoleRepo(redis, keys)
+    await repo.remember_username("Anna_Editor", 77)
+    assert await repo.resolve_username("@anna_editor") == 77
+    assert await repo.resolve_username("nobody") is None
+
+
+async def test_audit_is_capped_newest_first(redis: Redis, keys: Keys) -> None:
+    repo = AuditRepo(redis, keys, cap=5)
+    for i in range(8):
+        await repo.record(AuditEntry(at=START + i, user_id=i, action="/pause", allowed=i % 2 == 0))
+    assert await repo.count() == 5
+    recent = await repo.recent(3)
+    assert [e.user_id for e in recent] == [7, 6, 5]
+
+
+async def test_drafts_are_listed_newest_first_per_editor(redis: Redis, keys: Keys) -> None:
+    repo = DraftRepo(redis, keys)
+    first = Draft(id=await repo.next_id(), user_id=1, created_at=START, updated_at=START)
+    second = Draft(id=await repo.next_id(), user_id=1, created_at=START, updated_at=START + 5)
+    other = Draft(id=await repo.next_id(), user_id=2, created_at=START, updated_at=START + 9)
+    for draft in (first, second, other):
+        await repo.save(draft)
+    assert [d.id for d in await repo.list_for(1)] == [second.id, first.id]
+    await repo.delete(second)
+    assert [d.id for d in await repo.list_for(1)] == [first.id]
+    assert await repo.get(second.id) is None
+
+
+class World:
+    """A channel in the sandbox with a Telegram admin, and a RoleService on a virtual clock."""
+
+    def __init__(self, service: RoleService, clock: VirtualClock, chat_id: int, sandbox: object):
+        self.service = service
+        self.clock = clock
+        self.chat_id = chat_id
+        self.sandbox = sandbox
+
+
+@pytest.fixture
+async def world(redis: Redis, keys: Keys, sandbox: object, tg_bot: Bot) -> AsyncIterator[World]:
+    client = sandbox.client  # type: ignore[attr-defined]
+    channel = await client.create_channel("Вестник")
+    await client.create_user("Админ", id=ADMIN)
+    await client.add_admin(channel["id"], ADMIN)
+    channels = ChannelRepo(redis, keys)
+    await channels.save(Channel(id=channel["id"], title="Вестник"))
+    clock = VirtualClock(START)
+    audit = AuditService(AuditRepo(redis, keys), clock)
+    service = RoleService(tg_bot, [OWNER], RoleRepo(redis, keys), channels, audit, clock)
+    await service.grant(channel["id"], EDITOR)
+    yield World(service, clock, channel["id"], sandbox)
+
+
+async def test_roles_per_channel(world: World) -> None:
+    s, chat = world.service, world.chat_id
+    assert await s.role_in(OWNER, chat) == "owner"
+    assert await s.role_in(ADMIN, chat) == "admin"
+    assert await s.role_in(EDITOR, chat) == "editor"
+    assert await s.role_in(STRANGER, chat) is None
+    assert await s.role_in(ADMIN, -100999) is None  # no such channel in Telegram
+
+
+async def test_admin_cache_lasts_at_most_five_minutes(world: World) -> None:
+    s, chat = world.service, world.chat_id
+    assert await s.role_in(ADMIN, chat) == "admin"
+    await world.sandbox.client.remove_admin(chat, ADMIN)  # type: ignore[attr-defined]
+    await world.clock.advance(299)
+    assert await s.role_in(ADMIN, chat) == "admin"  # still cached
+    assert await s.role_in(ADMIN, chat, fresh=True) is None  # destructive: re-checked
+    await world.sandbox.client.add_admin(chat, ADMIN)  # type: ignore[attr-defined]
+    await s.role_in(ADMIN, chat, fresh=True)
+    await world.sandbox.client.remove_admin(chat, ADMIN)  # type: ignore[attr-defined]
+    await world.clock.advance(301)
+    assert await s.role_in(ADMIN, chat) is None  # cache expired
+
+
+async def test_authorize_writes_allowed_and_denied_to_the_audit(world: World) -> None:
+    s, chat = world.service, world.chat_id
+    assert (await s.authorize(ADMIN, chat, "/pause", "admin", fresh=True)).allowed
+    denied = await s.authorize(EDITOR, chat, "/pause", "admin", fresh=True)
+    assert not denied.allowed and denied.reason == "no_role"
+    entries = await s.audit.recent(5)
+    assert [(e.user_id, e.action, e.allowed) for e in entries] == [
+        (EDITOR, "/pause", False),
+        (ADMIN, "/pause", True),
+    ]
+    assert entries[0].chat_id == chat and entries[0].at == START
+
+
+async def test_unknown_channel_is_refused(world: World) -> None:
+    decision = await world.service.decide(OWNER, -100424242, "editor")
+    assert not decision.allowed and decision.reason == "unknown_channel"
+
+
+async def test_channels_for_and_has_any(world: World) -> None:
+    s, chat = world.service, world.chat_id
+    assert [c.id for c in await s.channels_for(EDITOR, "editor")] == [chat]
+    assert await s.channels_for(EDITOR, "admin") == []
+    assert [c.id for c in await s.channels_for(ADMIN, "admin")] == [chat]
+    assert await s.has_any(EDITOR, "editor") and not await s.has_any(EDITOR, "admin")
+    assert await s.has_any(OWNER, "admin")
+    assert not await s.has_any(STRANGER, "editor")
+
+
+async def test_invite_works_once_and_expires(world: World) -> None:
+    s, chat = world.service, world.chat_id
+    invite = await s.create_invite(chat, ADMIN)
+    assert (await s.redeem(invite.code, STRANGER)) is not None
+    assert await s.role_in(STRANGER, chat) == "editor"
+    assert await s.redeem(invite.code, 5555) is None  # used
+    late = await s.create_invite(chat, ADMIN)
+    await world.clock.advance(s.invite_ttl + 1)
+    assert await s.redeem(late.code, 6666) is None  # expired
+    assert await s.role_in(6666, chat) is None
+    assert await s.redeem("../../etc", 6666) is None  # malformed
+
+
+async def test_resolve_target(world: World) -> None:
+    s = world.service
+    await s.remember_username("anna", 4242)
+    assert await s.resolve_target("@Anna") == 4242
+    assert await s.resolve_target("123456") == 123456
+    assert await s.resolve_target("@unknown_user") is None
+    assert await s.resolve_target("-5") is None
+
+
+async def test_unreachable_channel_uses_recorded_admins_but_refuses_destructive(
+    world: World, redis: Redis, keys: Keys
+) -> None:
+    """The bot was removed: Telegram cannot list admins. Reads fall back to the admin
+    publishing recorded (who added the bot), cached; a destructive check is refused."""
+    channels = ChannelRepo(redis, keys)
+    await channels.save(Channel(id=-100777, title="Закрытый"))
+    await channels.add_admin(-100777, ADMIN)
+    s = world.service
+    assert await s.role_in(ADMIN, -100777) == "admin"
+    cached = await s.repo.cached_admins([-100777])
+    assert cached[-100777][1] == [ADMIN]  # no Telegram call per update after this
+    decision = await s.decide(ADMIN, -100777, "admin", fresh=True)
+    assert not decision.allowed and decision.reason == "unverified"
