@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -59,15 +57,14 @@ class RunningApp:
         timeout: float = 5.0,
     ) -> Message:
         """The first message in the chat matching `predicate`, waiting for it to arrive."""
-        deadline = time.monotonic() + timeout
-        while True:
-            for message in await self.messages(chat_id):
-                if predicate(message):
-                    return message
-            if time.monotonic() > deadline:
-                seen = [m.get("text") or m.get("caption") for m in await self.messages(chat_id)]
-                raise AssertionError(f"no matching message in chat {chat_id}; it holds: {seen}")
-            await asyncio.sleep(0.05)
+        try:
+            found: Message = await self.client.wait_for_message(chat_id, predicate, timeout=timeout)
+        except TimeoutError:
+            seen = [_text(m) for m in await self.messages(chat_id)]
+            raise AssertionError(
+                f"no matching message in chat {chat_id}; it holds: {seen}"
+            ) from None
+        return found
 
     async def wait_for_text(self, chat_id: int, fragment: str, timeout: float = 5.0) -> Message:
         """The first bot message whose text or caption contains `fragment`."""

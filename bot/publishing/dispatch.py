@@ -1,0 +1,143 @@
+"""Handing taken posts to the delivery engine, and recording posts that will not go out.
+
+A post reaches here after a Lua script moved it into the dispatching set, so exactly one
+caller took it. The job id is `post-<post id>` and the outbox's enqueue is idempotent for a
+given id: if a process dies between the enqueue and `mark_dispatched`, the post stays in the
+dispatching set and the next tick (any process) repeats both steps, which is a no-op for the
+job. The ledger's claim-time check is the last guard against a second copy in the chat.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.publishing.ports import Articles, Ledger, Outbox, Rubrics
+from bot.publishing.render import render, rubric_of
+from storage.channels import ChannelRepo
+from storage.models.delivery import DeliveryJob, LedgerEntry
+from storage.models.queue import QueuedPost
+from storage.queue import QueueRepo
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TickReport:
+    """What one call did: posts handed to the engine and posts skipped (with reasons)."""
+
+    dispatched: list[QueuedPost] = field(default_factory=list)
+    skipped: list[QueuedPost] = field(default_factory=list)
+
+    def merge(self, other: TickReport) -> None:
+        """Add another report's posts to this one."""
+        self.dispatched += other.dispatched
+        self.skipped += other.skipped
+
+
+class PostDispatcher:
+    """Renders and enqueues taken posts; skips (with a ledger entry) what cannot go out."""
+
+    def __init__(
+        self,
+        *,
+        queue: QueueRepo,
+        channels: ChannelRepo,
+        articles: Articles,
+        rubrics: Rubrics,
+        outbox: Outbox,
+        ledger: Ledger,
+        clock: Clock,
+    ) -> None:
+        self.queue = queue
+        self.channels = channels
+        self.articles = articles
+        self.rubrics = rubrics
+        self.outbox = outbox
+        self.ledger = ledger
+        self.clock = clock
+
+    async def dispatch(self, post: QueuedPost, report: TickReport) -> None:
+        """Enqueue the post's delivery job, then mark it dispatched (safe to repeat)."""
+        article = await self.articles.get(post.article_id)
+        channel = await self.channels.get(post.chat_id)
+        if article is None or channel is None:
+            reason = "article_missing" if article is None else "channel_missing"
+            await self._drop(post, reason, report)
+            return
+        rubric = await rubric_of(article, self.rubrics)
+        now = self.clock.time()
+        job = DeliveryJob(
+            id=post.job_key,
+            kind="channel_post",
+            chat_id=channel.id,
+            article_id=post.article_id,
+            lane="channel",
+            not_before=now,
+            post=render(article, rubric, channel),
+            silent=post.silent,
+            pin=post.pin,
+            queued_post_id=post.id,
+        )
+        job_id = await self.outbox.enqueue(job)
+        done = post.model_copy(
+            update={"state": "dispatched", "dispatched_at": now, "job_id": job_id}
+        )
+        await self.queue.mark_dispatched(done)
+        report.dispatched.append(done)
+        log.info("post %s (article %s) dispatched to %s", post.id, post.article_id, channel.id)
+
+    async def _drop(self, post: QueuedPost, reason: str, report: TickReport) -> None:
+        dropped = post.model_copy(update={"state": "skipped", "reason": reason})
+        await self.queue.mark_dispatched(dropped)
+        await self.record_skip(dropped, reason)
+        report.skipped.append(dropped)
+        log.warning("post %s skipped: %s", post.id, reason)
+
+    async def skip(
+        self, post: QueuedPost, reason: str, report: TickReport, **detail: object
+    ) -> bool:
+        """Take a pending post out of its queue as skipped, with the reason in the ledger.
+
+        False (nothing written) when another process took the post first.
+        """
+        skipped = post.model_copy(update={"state": "skipped", "reason": reason})
+        if not await self.queue.move(skipped, "none"):
+            return False
+        await self.record_skip(skipped, reason, **detail)
+        report.skipped.append(skipped)
+        log.info("post %s (article %s) skipped: %s", post.id, post.article_id, reason)
+        return True
+
+    async def record_skip(self, post: QueuedPost, reason: str, **detail: object) -> None:
+        """The ledger entry saying why the article did not go out to this chat."""
+        entry = LedgerEntry(
+            article_id=post.article_id,
+            chat_id=post.chat_id,
+            status="skipped",
+            at=self.clock.time(),
+            reason=reason,
+            detail={"post_id": post.id, **detail},
+        )
+        await self.ledger.record(entry)
+
+    async def take_and_dispatch(self, post: QueuedPost, report: TickReport) -> bool:
+        """Move a queued or timed post to dispatching (if still there) and dispatch it."""
+        taking = post.model_copy(update={"state": "dispatching"})
+        if not await self.queue.move(taking, "dispatching", self.clock.time()):
+            return False
+        await self.dispatch(taking, report)
+        return True
+
+    async def dispatch_ids(self, post_ids: list[str], report: TickReport) -> None:
+        """Dispatch posts a claim script moved to the dispatching set."""
+        for post in await self.queue.get_many(post_ids):
+            await self.dispatch(post, report)
+
+    async def recover(self, now: float, older_than: float, report: TickReport) -> None:
+        """Finish dispatches a dead process left half done (claimed before `now - older_than`)."""
+        stale = await self.queue.dispatching_before(now - older_than)
+        if stale:
+            log.warning("recovering %d post(s) left in dispatching", len(stale))
+            await self.dispatch_ids(stale, report)

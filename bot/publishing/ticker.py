@@ -1,0 +1,160 @@
+"""The tick: serve every slot, interval and timed post due up to a moment, exactly once.
+
+`Ticker.tick(now)` is pure in its inputs (Redis state and `now`): any number of processes may
+call it at the same moment. Per channel, the claim script compares the channel's mark (the
+last slot served, or the last post time in interval mode), advances it and pops the queue
+head in one step, so only one caller serves a slot. Timed posts are taken one by one with
+the same all-or-nothing move.
+
+Catch-up: a slot that came due more than `grace` seconds ago was missed (the bot was down,
+or the channel paused or inactive). Per channel policy: `publish_now` serves one post per
+missed slot at once; `spread` lets missed slots go and keeps the queue for the next slots;
+`skip_older` skips (with a ledger entry) queued posts older than `catchup_max_age`, then
+behaves like `spread`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.publishing.dispatch import PostDispatcher, TickReport
+from bot.publishing.slots import quiet_at, slots_between
+from storage.channels import ChannelRepo
+from storage.models.channel import Channel
+from storage.queue import QueueRepo
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GRACE = 300.0
+DEFAULT_RECOVER_AFTER = 30.0
+
+
+def _at(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+class Ticker:
+    """Decides what is due and hands it to the dispatcher."""
+
+    def __init__(
+        self,
+        *,
+        queue: QueueRepo,
+        channels: ChannelRepo,
+        dispatcher: PostDispatcher,
+        grace: float = DEFAULT_GRACE,
+        recover_after: float = DEFAULT_RECOVER_AFTER,
+    ) -> None:
+        self.queue = queue
+        self.channels = channels
+        self.dispatcher = dispatcher
+        self.grace = grace
+        self.recover_after = recover_after
+
+    async def tick(self, now: datetime) -> TickReport:
+        """Serve everything due up to `now`; returns what was dispatched and skipped."""
+        ts = now.timestamp()
+        report = TickReport()
+        await self.dispatcher.recover(ts, self.recover_after, report)
+        channels = {c.id: c for c in await self.channels.active()}
+        for channel in channels.values():
+            if not channel.paused:
+                await self._serve_channel(channel, ts, report)
+        await self._serve_timed(channels, ts, report)
+        return report
+
+    async def _serve_channel(self, channel: Channel, ts: float, report: TickReport) -> None:
+        if channel.slots:
+            await self._serve_slots(channel, ts, report)
+        else:
+            await self._serve_interval(channel, ts, report)
+
+    async def _serve_slots(self, channel: Channel, ts: float, report: TickReport) -> None:
+        mark = await self.queue.mark(channel.id)
+        if mark is None:  # first sight of this channel: count slots from now on
+            await self.queue.claim(
+                channel.id, interval_mode=False, expected=None, mark=ts, count=0, now=ts
+            )
+            return
+        tz = ZoneInfo(channel.timezone)
+        due = slots_between(channel.slots, tz, _at(float(mark)), _at(ts), channel.quiet)
+        if not due:
+            return
+        count = await self._count(channel, due, ts, report)
+        claim = await self.queue.claim(
+            channel.id,
+            interval_mode=False,
+            expected=mark,
+            mark=due[-1].timestamp(),
+            count=count,
+            now=ts,
+        )
+        if claim.won:
+            await self.dispatcher.dispatch_ids(claim.post_ids, report)
+
+    async def _count(
+        self, channel: Channel, due: list[datetime], ts: float, report: TickReport
+    ) -> int:
+        """How many queued posts the due slots take, by the catch-up policy and min interval."""
+        on_time = [s for s in due if ts - s.timestamp() <= self.grace]
+        missed = len(due) - len(on_time)
+        if missed:
+            log.info(
+                "channel %s missed %d slot(s), catch-up %s", channel.id, missed, channel.catchup
+            )
+            if channel.catchup == "publish_now":
+                return len(due)
+            if channel.catchup == "skip_older":
+                await self._skip_stale(channel, ts, report)
+        if on_time and await self._too_soon(channel, on_time[-1].timestamp()):
+            return 0
+        return len(on_time)
+
+    async def _too_soon(self, channel: Channel, slot_ts: float) -> bool:
+        """Whether the channel's minimum interval forbids a post at this slot."""
+        if channel.min_interval <= 0:
+            return False
+        last = await self.queue.last_post(channel.id)
+        return last is not None and slot_ts - float(last) < channel.min_interval
+
+    async def _skip_stale(self, channel: Channel, ts: float, report: TickReport) -> None:
+        """Skip queued posts older than the channel's limit, each with a ledger entry."""
+        limit = channel.catchup_max_age
+        for post in await self.queue.get_many(await self.queue.queue_ids(channel.id)):
+            age = ts - post.created_at
+            if age > limit:
+                await self.dispatcher.skip(
+                    post, "stale", report, age_s=round(age), limit_s=limit, policy="skip_older"
+                )
+
+    async def _serve_interval(self, channel: Channel, ts: float, report: TickReport) -> None:
+        """No slots: one post every `min_interval` seconds (all at once when it is 0)."""
+        last = await self.queue.last_post(channel.id)
+        if last is not None and ts < float(last) + channel.min_interval:
+            return
+        if quiet_at(_at(ts), ZoneInfo(channel.timezone), channel.quiet):
+            return
+        count = 1 if channel.min_interval > 0 else -1
+        claim = await self.queue.claim(
+            channel.id, interval_mode=True, expected=last, mark=ts, count=count, now=ts
+        )
+        if claim.won:
+            await self.dispatcher.dispatch_ids(claim.post_ids, report)
+
+    async def _serve_timed(
+        self, channels: dict[int, Channel], ts: float, report: TickReport
+    ) -> None:
+        """Timed posts whose time has come, unless their channel is paused or inactive."""
+        for post in await self.queue.get_many(await self.queue.scheduled_due(ts)):
+            channel = channels.get(post.chat_id)
+            if channel is None or channel.paused:
+                continue
+            late = ts - (post.due_at or ts)
+            if channel.catchup == "skip_older" and late > max(self.grace, channel.catchup_max_age):
+                await self.dispatcher.skip(
+                    post, "stale", report, late_s=round(late), policy="skip_older"
+                )
+                continue
+            await self.dispatcher.take_and_dispatch(post, report)
