@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,10 @@ DEMO_READER_ID = 100002
 SAMPLE = Path(__file__).parent / "data" / "politika-tokayev-almaty-hub.txt"
 
 
-async def run_offline(settings: Settings, *, seed: bool, until: Awaitable[None]) -> None:
-    """Run sandbox, Redis and bot in this process until `until` completes."""
+async def run_offline(
+    settings: Settings, *, seed: bool, until: Callable[[], Awaitable[None]]
+) -> None:
+    """Run sandbox, Redis and bot in this process until `until()` returns."""
     from sandbox.testing import running_sandbox
 
     settings = settings.model_copy(
@@ -48,13 +50,18 @@ async def run_offline(settings: Settings, *, seed: bool, until: Awaitable[None])
             if seed:
                 await seed_demo(app, sb.client)
             _banner(sb.base_url)
-            await until
+            await until()
         finally:
             await app.stop()
 
 
 async def seed_demo(app: Application, client: Any) -> None:
-    """Create the demo people and channel, add the bot as admin, publish the sample."""
+    """Create the demo people and channel, add the bot as admin, publish the sample.
+
+    Does nothing when the sandbox already has the demo channel (restored from its state file).
+    """
+    if any(chat["id"] == DEMO_CHANNEL_ID for chat in await client.chats()):
+        return
     await client.create_chat(
         type="private",
         first_name="Айгуль",
@@ -73,10 +80,20 @@ async def seed_demo(app: Application, client: Any) -> None:
         DEMO_CHANNEL_ID, status="administrator", can_post_messages=True, from_id=DEMO_EDITOR_ID
     )
     await _wait_channel_registered(app)
+    await _publish_sample(app)
+
+
+async def _publish_sample(app: Application) -> None:
+    from bot.publishing.errors import PublishingError
+
     service = app.services["article_service"]
     result = await service.import_text(SAMPLE.read_text(encoding="utf-8"), source=SAMPLE.name)
-    publisher = app.services["publisher"]
-    await publisher.queue_article(result.article_id, DEMO_CHANNEL_ID, mode="now")
+    try:
+        await app.services["publisher"].queue_article(
+            result.article_id, DEMO_CHANNEL_ID, mode="now"
+        )
+    except PublishingError as exc:
+        log.info("demo article not queued again: %s", exc)
 
 
 async def _wait_channel_registered(app: Application, timeout: float = 10.0) -> None:

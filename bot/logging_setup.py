@@ -11,4 +11,5 @@ def setup_logging(level: str = "INFO") -> None:
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
     )
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    for noisy in ("aiogram.event", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

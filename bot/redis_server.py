@@ -45,7 +45,7 @@ class RedisServerProcess:
         persistent: bool = True,
         unix_socket: bool = False,
     ) -> None:
-        self.directory = Path(directory)
+        self.directory = Path(directory).resolve()
         self.port = port if port is not None else free_port()
         self.persistent = persistent
         self.unix_socket = unix_socket

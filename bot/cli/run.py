@@ -33,7 +33,7 @@ async def _run(args: argparse.Namespace) -> int:
     if settings.offline:
         from bot.demo import run_offline
 
-        await run_offline(settings, seed=not args.no_demo, until=_stop_signal())
+        await run_offline(settings, seed=not args.no_demo, until=_stop_signal)
         return 0
     await _run_online(settings)
     return 0
