@@ -42,12 +42,24 @@ class Application:
             for task in feature.tasks:
                 self._spawn(task(), f"{feature.name}:{task.__name__}")
         if polling:
-            self._spawn(self._poll(), "polling")
+            self._spawn(self._poll_with_lease(), "polling")
 
     def _spawn(self, coro: Any, name: str) -> None:
         task = asyncio.create_task(coro, name=name)
         task.add_done_callback(_log_crash)
         self._tasks.append(task)
+
+    async def _poll_with_lease(self) -> None:
+        """Poll only while this process holds the `poller` lease (Telegram allows one poller).
+
+        The lease lives in Redis with a real-time TTL, so it always uses the system clock.
+        """
+        from bot.delivery.lease import PollingLease
+
+        lease = PollingLease(
+            self.ctx.redis, self.ctx.keys, SystemClock(), holder_id=self.ctx.instance_id
+        )
+        await lease.run_while_leader(self._poll, self.dispatcher.stop_polling)
 
     async def _poll(self) -> None:
         await self.dispatcher.start_polling(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -35,6 +36,8 @@ class DeliveryJob(BaseModel):
     queued_post_id: str | None = None  # the schedule entry this job came from, if any
     attempts: int = 0
     last_error: str | None = None
+    claimed_by: str | None = Field(default=None, exclude=True)  # set by `OutboxRepo.claim`
+    claimed_chat_id: int | None = Field(default=None, exclude=True)  # chat id when claimed
 
 
 LedgerStatus = Literal[
@@ -52,3 +55,28 @@ class LedgerEntry(BaseModel):
     message_id: int | None = None
     reason: str | None = None
     detail: dict[str, object] = Field(default_factory=dict)
+
+
+class DayStats(BaseModel):
+    """Delivery counters for one local day (what the admin `/stats` command shows).
+
+    `published`: channel posts; `pushes`: subscriber pushes and digests; `failed`: per reason
+    (`forbidden`, `network`, ...); `duplicates`: jobs dropped because the pair was already
+    published; `duplicates_sent`: messages that went out twice (a dead worker's lease taken over).
+    """
+
+    day: date
+    published: int = 0
+    pushes: int = 0
+    notices: int = 0
+    edits: int = 0
+    retracts: int = 0
+    retries: int = 0
+    duplicates: int = 0
+    duplicates_sent: int = 0
+    failed: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def failed_total(self) -> int:
+        """Every failure of the day, whatever the reason."""
+        return sum(self.failed.values())

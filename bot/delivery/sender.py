@@ -1,0 +1,321 @@
+"""One delivery attempt through aiogram, and what its outcome means for the job.
+
+`Sender.deliver(job)` performs the Telegram call(s) a job needs (send text/photo, pin, edit,
+delete) and turns every answer into one of three results: `Sent`, `Retry` (try again later:
+429, network trouble, 5xx) or `Failed` (never will: kicked, blocked, bad request...). It
+also handles the answers that are fixed on the spot: unparsable HTML is resent once as plain
+text, a migrated group is resent to its new id, "message is not modified" counts as done.
+The engine turns results into outbox settlements; the sender never touches Redis state
+other than the photo file_id cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    AiogramError,
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
+
+from storage.file_ids import FileIdCache
+from storage.models.delivery import DeliveryJob
+from storage.models.post import Post
+
+log = logging.getLogger(__name__)
+
+MigrateHook = Callable[[int, int], Awaitable[None]]
+_TAG = re.compile(r"<[^>]*>")
+_MAX_MIGRATIONS = 2
+
+
+@dataclass(slots=True)
+class Sent:
+    """Telegram accepted the job; `message_id` of the sent (or edited) message."""
+
+    message_id: int | None
+    detail: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Retry:
+    """Try again later. `retry_after`: Telegram's flood wait (429), else None (backoff)."""
+
+    error: str
+    description: str
+    retry_after: float | None = None
+
+
+@dataclass(slots=True)
+class Failed:
+    """The job will never succeed as it is; `reason` goes to the ledger and the stats."""
+
+    reason: str
+    description: str
+
+
+Result = Sent | Retry | Failed
+
+
+def strip_html(text: str) -> str:
+    """The plain text of a Telegram-HTML string: tags removed, entities unescaped."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def is_file_path(source: str) -> bool:
+    """True when a photo source names a local file to upload (not a URL nor a file_id)."""
+    return source.startswith(("/", "./", "file://")) and Path(_local_path(source)).is_file()
+
+
+def _local_path(source: str) -> str:
+    return source.removeprefix("file://")
+
+
+class Sender:
+    """Carries out delivery jobs with one aiogram `Bot`."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        file_ids: FileIdCache,
+        *,
+        paid_broadcast: bool = False,
+        on_migrate: MigrateHook | None = None,
+    ) -> None:
+        self.bot = bot
+        self.file_ids = file_ids
+        self.paid_broadcast = paid_broadcast
+        self.on_migrate = on_migrate
+        self._photo_locks: dict[str, asyncio.Lock] = {}
+
+    async def prepare(self, jobs: Sequence[DeliveryJob]) -> None:
+        """Warm the file_id cache for every photo in a batch (one HMGET)."""
+        sources = [job.post.photo for job in jobs if job.post is not None and job.post.photo]
+        if sources:
+            await self.file_ids.get_many(sources)
+
+    async def deliver(self, job: DeliveryJob) -> Result:
+        """One attempt at the job; never raises for a Telegram or network error."""
+        try:
+            return await self._attempt(job, migrations=0)
+        except TelegramRetryAfter as exc:
+            return Retry("retry_after", exc.message, retry_after=float(exc.retry_after))
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            name = "network" if isinstance(exc, TelegramNetworkError) else "server_error"
+            return Retry(name, exc.message)
+        except TelegramForbiddenError as exc:
+            return Failed("forbidden", exc.message)
+        except TelegramBadRequest as exc:
+            return _bad_request(job, exc.message)
+        except (TelegramNotFound, TelegramUnauthorizedError, TelegramConflictError) as exc:
+            return Failed(type(exc).__name__.removeprefix("Telegram").lower(), exc.message)
+        except AiogramError as exc:  # undecodable answer (a proxy's error page...)
+            return Retry("server_error", str(exc))
+
+    async def _attempt(self, job: DeliveryJob, migrations: int) -> Result:
+        try:
+            return await self._dispatch(job)
+        except TelegramMigrateToChat as exc:
+            if migrations >= _MAX_MIGRATIONS:
+                return Failed("migrated", exc.message)
+            await self._migrated(job, exc.migrate_to_chat_id)
+            return await self._attempt(job, migrations + 1)
+
+    async def _migrated(self, job: DeliveryJob, new_chat_id: int) -> None:
+        old = job.chat_id
+        log.info("chat %s migrated to %s; resending job %s", old, new_chat_id, job.id)
+        job.chat_id = new_chat_id
+        if self.on_migrate is not None:
+            try:
+                await self.on_migrate(old, new_chat_id)
+            except Exception:
+                log.exception("migrate hook failed for %s -> %s", old, new_chat_id)
+
+    async def _dispatch(self, job: DeliveryJob) -> Result:
+        if job.kind == "delete":
+            return await self._delete(job)
+        if job.post is None:
+            return Failed("no_payload", f"job {job.id} has no post (payload missing or expired)")
+        if job.kind == "edit":
+            return await self._edit(job, job.post)
+        return await self._send(job, job.post)
+
+    # --- sending ----------------------------------------------------------------------
+    async def _send(self, job: DeliveryJob, post: Post) -> Result:
+        try:
+            message = await self._send_post(job, post, post.text, post.parse_mode)
+            detail: dict[str, object] = {}
+        except TelegramBadRequest as exc:
+            if not _is_parse_error(exc.message) or post.parse_mode is None:
+                raise
+            log.warning("job %s: %s; resending as plain text", job.id, exc.message)
+            message = await self._send_post(job, post, strip_html(post.text), None)
+            detail = {"plain_text": True}
+        if job.pin:
+            detail.update(await self._pin(job, message.message_id))
+        return Sent(message.message_id, detail)
+
+    async def _send_post(
+        self, job: DeliveryJob, post: Post, text: str, parse_mode: str | None
+    ) -> Message:
+        if post.method == "sendPhoto" and post.photo:
+            return await self._send_photo(job, post.photo, text, parse_mode)
+        return await self.bot.send_message(
+            job.chat_id,
+            text,
+            parse_mode=parse_mode,
+            disable_notification=job.silent,
+            reply_markup=_markup(job),
+            allow_paid_broadcast=self._paid(),
+        )
+
+    async def _send_photo(
+        self, job: DeliveryJob, source: str, caption: str, parse_mode: str | None
+    ) -> Message:
+        cached = await self.file_ids.get(source)
+        if cached is not None:
+            try:
+                return await self._photo_call(job, cached, caption, parse_mode)
+            except TelegramBadRequest as exc:
+                if "file" not in exc.message.lower() or "identifier" not in exc.message.lower():
+                    raise
+                log.warning("file_id of %s refused (%s); sending it anew", source, exc.message)
+                await self.file_ids.forget(source)
+        lock = self._photo_locks.setdefault(source, asyncio.Lock())
+        async with lock:  # the first send of a new photo gives the file_id the others reuse
+            cached = await self.file_ids.get(source)
+            upload: Any = FSInputFile(_local_path(source)) if is_file_path(source) else source
+            message = await self._photo_call(job, cached or upload, caption, parse_mode)
+            if cached is None and message.photo:
+                await self.file_ids.put(source, message.photo[-1].file_id)
+        if not lock.locked():
+            self._photo_locks.pop(source, None)
+        return message
+
+    async def _photo_call(
+        self, job: DeliveryJob, photo: Any, caption: str, parse_mode: str | None
+    ) -> Message:
+        return await self.bot.send_photo(
+            job.chat_id,
+            photo,
+            caption=caption,
+            parse_mode=parse_mode,
+            disable_notification=job.silent,
+            reply_markup=_markup(job),
+            allow_paid_broadcast=self._paid(),
+        )
+
+    async def _pin(self, job: DeliveryJob, message_id: int) -> dict[str, object]:
+        try:
+            await self.bot.pin_chat_message(
+                job.chat_id, message_id, disable_notification=job.silent
+            )
+        except TelegramRetryAfter:
+            raise
+        except (TelegramBadRequest, TelegramForbiddenError) as exc:
+            log.warning("job %s: pin failed in chat %s: %s", job.id, job.chat_id, exc.message)
+            return {"pin_failed": exc.message}
+        return {"pinned": True}
+
+    def _paid(self) -> bool | None:
+        return True if self.paid_broadcast else None
+
+    # --- editing and deleting -----------------------------------------------------------
+    async def _edit(self, job: DeliveryJob, post: Post) -> Result:
+        assert job.message_id is not None
+        try:
+            await self._edit_post(job, post, post.text, post.parse_mode)
+        except TelegramBadRequest as exc:
+            if _is_not_modified(exc.message):
+                return Sent(job.message_id, {"not_modified": True})
+            if not _is_parse_error(exc.message) or post.parse_mode is None:
+                raise
+            log.warning("job %s: %s; editing as plain text", job.id, exc.message)
+            await self._edit_post(job, post, strip_html(post.text), None)
+            return Sent(job.message_id, {"plain_text": True})
+        return Sent(job.message_id)
+
+    async def _edit_post(self, job: DeliveryJob, post: Post, text: str, mode: str | None) -> None:
+        assert job.message_id is not None
+        markup = _markup(job)
+        if post.method == "sendPhoto":
+            await self.bot.edit_message_caption(
+                chat_id=job.chat_id,
+                message_id=job.message_id,
+                caption=text,
+                parse_mode=mode,
+                reply_markup=markup,
+            )
+        else:
+            await self.bot.edit_message_text(
+                text=text,
+                chat_id=job.chat_id,
+                message_id=job.message_id,
+                parse_mode=mode,
+                reply_markup=markup,
+            )
+
+    async def _delete(self, job: DeliveryJob) -> Result:
+        assert job.message_id is not None
+        try:
+            await self.bot.delete_message(job.chat_id, job.message_id)
+        except TelegramBadRequest as exc:
+            if "message to delete not found" in exc.message.lower():
+                return Sent(job.message_id, {"already_deleted": True})
+            raise
+        return Sent(job.message_id)
+
+
+def _markup(job: DeliveryJob) -> InlineKeyboardMarkup | None:
+    if job.reply_markup is None:
+        return None
+    return InlineKeyboardMarkup.model_validate(job.reply_markup)
+
+
+def _is_parse_error(description: str) -> bool:
+    return "can't parse entities" in description.lower()
+
+
+def _is_not_modified(description: str) -> bool:
+    return "message is not modified" in description.lower()
+
+
+_BAD_REQUEST_REASONS = (
+    ("chat not found", "chat_not_found"),
+    ("message to edit not found", "message_not_found"),
+    ("message to delete not found", "message_not_found"),
+    ("message can't be deleted", "cannot_delete"),
+    ("can't parse entities", "parse_error"),
+    ("too long", "too_long"),
+    ("need administrator rights", "forbidden"),
+    ("not enough rights", "forbidden"),
+)
+
+
+def _bad_request(job: DeliveryJob, description: str) -> Failed:
+    lowered = description.lower()
+    for fragment, reason in _BAD_REQUEST_REASONS:
+        if fragment in lowered:
+            return Failed(reason, description)
+    log.warning("job %s to chat %s refused: %s", job.id, job.chat_id, description)
+    return Failed("bad_request", description)
+
+
+__all__ = ["Failed", "MigrateHook", "Result", "Retry", "Sender", "Sent", "strip_html"]

@@ -1,0 +1,91 @@
+"""Per-day delivery counters (published, pushes, failures by reason...) for `/stats`.
+
+The counters are written by the outbox's Lua scripts together with each job's outcome
+(`OutboxRepo.settle`), so they never drift from the ledger; this module reads them and names
+the day key a moment belongs to (the newsroom's local day).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from redis.asyncio import Redis
+
+from storage.keys import Keys
+from storage.models.delivery import DayStats
+
+TimeSource = Callable[[], float]
+STATS_TTL_SECONDS = 400 * 86400
+_INT_FIELDS = (
+    "published",
+    "pushes",
+    "notices",
+    "edits",
+    "retracts",
+    "retries",
+    "duplicates",
+    "duplicates_sent",
+)
+
+
+class StatsRepo:
+    """Reads (and, for tests and tools, bumps) the per-local-day counters."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        keys: Keys,
+        *,
+        tz: tzinfo = UTC,
+        time_source: TimeSource | None = None,
+    ) -> None:
+        self.redis = redis
+        self.keys = keys
+        self.tz = tz
+        self._time = time_source or time.time
+
+    def local_day(self, at: float | None = None) -> date:
+        """The newsroom's calendar day at unix time `at` (default: now)."""
+        moment = self._time() if at is None else at
+        return datetime.fromtimestamp(moment, self.tz).date()
+
+    def day_key(self, at: float | None = None) -> str:
+        """The Redis key of the counters for the local day of `at`."""
+        return self.keys.stats(self.local_day(at).isoformat())
+
+    async def incr(self, field: str, amount: int = 1, *, at: float | None = None) -> None:
+        """Bump one counter of the day of `at` (the engine does this inside its Lua scripts)."""
+        key = self.day_key(at)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hincrby(key, field, amount)
+            pipe.expire(key, STATS_TTL_SECONDS)
+            await pipe.execute()
+
+    async def day(self, day: date) -> DayStats:
+        """The counters of one local day (zeros when nothing happened)."""
+        raw = await self.redis.hgetall(self.keys.stats(day.isoformat()))
+        return parse_day(day, raw)
+
+    async def range(self, days: int, end: date | None = None) -> list[DayStats]:
+        """The last `days` local days up to `end` (default: today), oldest first."""
+        last = end or self.local_day()
+        wanted = [last - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for day in wanted:
+                pipe.hgetall(self.keys.stats(day.isoformat()))
+            raws = await pipe.execute()
+        return [parse_day(day, raw) for day, raw in zip(wanted, raws, strict=True)]
+
+
+def parse_day(day: date, raw: Mapping[Any, Any]) -> DayStats:
+    """Turn a stats HASH (`published`, `failed.<reason>`, ...) into a `DayStats`."""
+    values: dict[str, int] = {name: int(raw.get(name, 0)) for name in _INT_FIELDS}
+    failed = {
+        str(name).removeprefix("failed."): int(count)
+        for name, count in raw.items()
+        if str(name).startswith("failed.")
+    }
+    return DayStats(day=day, failed=failed, **values)
