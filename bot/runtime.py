@@ -71,7 +71,7 @@ class Application:
         )
 
     async def stop(self) -> None:
-        """Stop polling and tasks, run closers, close the bot session (Redis stays with its owner)."""
+        """Stop polling and tasks, run closers, close the bot session (Redis stays open)."""
         with contextlib.suppress(RuntimeError):
             await self.dispatcher.stop_polling()
         for task in self._tasks:
