@@ -35,12 +35,14 @@ async def run_offline(
     settings = settings.model_copy(
         update={"admin_ids": sorted({*settings.admin_ids, DEMO_EDITOR_ID})}
     )
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     async with (
         running_sandbox(
             limits=True,
             host=settings.sandbox_host,
             port=settings.sandbox_port,
             bot_token=SANDBOX_TOKEN,
+            state_file=settings.data_dir / "sandbox-state.json",
         ) as sb,
         open_redis(settings) as redis,
     ):

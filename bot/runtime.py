@@ -7,7 +7,6 @@ same assembly that production runs.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,13 +69,18 @@ class Application:
             allowed_updates=self.dispatcher.resolve_used_update_types(),
         )
 
-    async def stop(self) -> None:
-        """Stop polling and tasks, run closers, close the bot session (Redis stays open)."""
-        with contextlib.suppress(RuntimeError):
-            await self.dispatcher.stop_polling()
+    async def stop(self, timeout: float = 15.0) -> None:
+        """Cancel polling and tasks (each cleans up after itself), run closers, close the bot.
+
+        Redis stays open: its owner closes it. A task that does not finish within `timeout`
+        is logged and left behind rather than hanging shutdown.
+        """
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=timeout)
+            for task in pending:
+                log.warning("task %s did not stop within %.0f s", task.get_name(), timeout)
         self._tasks.clear()
         for feature in self.features:
             for closer in feature.closers:

@@ -1,4 +1,4 @@
-"""``python -m sandbox --host 127.0.0.1 --port 8081 [--no-limits]``: run the sandbox alone."""
+"""``python -m sandbox --host 127.0.0.1 --port 8081 [--no-limits] [--state FILE]``: run alone."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import importlib
 import logging
+from pathlib import Path
 
 from aiohttp import web
 
@@ -20,6 +21,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--no-limits", action="store_true", help="switch the rate limiter off")
     parser.add_argument("--no-uvloop", action="store_true", help="use asyncio's own loop")
+    parser.add_argument(
+        "--state", type=Path, metavar="FILE", help="keep chats and messages in FILE across restarts"
+    )
+    parser.add_argument(
+        "--save-interval",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="with --state: how often changes are saved (also saved on exit)",
+    )
     parser.add_argument("--log-level", default="WARNING")
     return parser.parse_args(argv)
 
@@ -41,10 +52,16 @@ def main(argv: list[str] | None = None) -> None:
     """Serve until interrupted."""
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    config = SandboxConfig(limits=LimitsConfig(enabled=not args.no_limits))
+    config = SandboxConfig(
+        limits=LimitsConfig(enabled=not args.no_limits),
+        state_file=args.state,
+        state_save_interval=args.save_interval,
+    )
     loop = _new_loop(not args.no_uvloop)
     limits = "off" if args.no_limits else "on"
-    print(f"Telegram sandbox on http://{args.host}:{args.port} (limits {limits})", flush=True)
+    state = f", state in {args.state}" if args.state else ""
+    url = f"http://{args.host}:{args.port}"
+    print(f"Telegram sandbox on {url} (limits {limits}{state})", flush=True)
     web.run_app(
         create_app(config),
         host=args.host,

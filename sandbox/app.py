@@ -7,7 +7,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from sandbox import botapi, control, control_ops
+from sandbox import autosave, botapi, control, control_ops
 from sandbox.botapi import STATE_KEY
 from sandbox.bots import BotState
 from sandbox.config import SandboxConfig
@@ -22,8 +22,12 @@ _PLACEHOLDER = (
 
 
 def create_app(config: SandboxConfig | None = None) -> web.Application:
-    """A fresh sandbox: its own in-memory state, limits from ``config`` (defaults: on)."""
-    state = SandboxState(config or SandboxConfig())
+    """A fresh sandbox: its own in-memory state, limits from ``config`` (defaults: on).
+
+    With ``config.state_file`` the state is loaded on startup and saved while it runs.
+    """
+    config = config or SandboxConfig()
+    state = SandboxState(config)
     app = web.Application(client_max_size=MAX_UPLOAD)
     app[STATE_KEY] = state
     botapi.add_routes(app)
@@ -33,6 +37,8 @@ def create_app(config: SandboxConfig | None = None) -> web.Application:
     app.router.add_get("/web/{path:.+}", _static)
     app.on_startup.append(_startup)
     app.on_cleanup.append(_cleanup)
+    if config.state_file is not None:
+        autosave.enable(app, state, config.state_file, config.state_save_interval)
     return app
 
 

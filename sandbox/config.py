@@ -57,7 +57,9 @@ class SandboxConfig:
     """Everything that shapes one sandbox instance; all fields have working defaults.
 
     ``clock`` drives the rate limiter (inject a fake one in tests to avoid sleeping);
-    ``wall_clock`` stamps messages and updates with Unix dates.
+    ``wall_clock`` stamps messages and updates with Unix dates. With ``state_file`` the world
+    (chats, messages, files, bots) is loaded from that JSON file at startup and saved back every
+    ``state_save_interval`` seconds when it changed, and at a clean shutdown.
     """
 
     limits: LimitsConfig = field(default_factory=LimitsConfig)
@@ -69,3 +71,5 @@ class SandboxConfig:
     webhook_timeout: float = 10.0
     web_dir: Path = WEB_DIR
     max_events: int = 5000
+    state_file: Path | None = None
+    state_save_interval: float = 5.0

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 import mimetypes
 
+from sandbox.ids import IdSequence
 from sandbox.models import JsonDict, MediaFile
 from sandbox.params import Upload
 
@@ -16,7 +16,7 @@ class FileStore:
 
     def __init__(self) -> None:
         self._by_id: dict[str, MediaFile] = {}
-        self._counter = itertools.count(1)
+        self.numbers = IdSequence(1)
 
     def get(self, file_id: str) -> MediaFile | None:
         """The file with this id (any of a photo's size ids works)."""
@@ -54,7 +54,7 @@ class FileStore:
         return self._add(kind, url=url, file_name=name, mime_type=mime)
 
     def _add(self, kind: str, **values: object) -> MediaFile:
-        number = next(self._counter)
+        number = next(self.numbers)
         prefix = "AgAC" if kind == "photo" else "BQAC"
         media = MediaFile(
             file_id=f"{prefix}SandboxFile{number:06d}",
@@ -83,6 +83,16 @@ class FileStore:
             self._by_id[file_id] = media
             sizes.append(size)
         return sizes
+
+    def all_files(self) -> list[MediaFile]:
+        """Every file once (a photo is also reachable by its size ids), oldest first."""
+        return list({media.file_id: media for media in self._by_id.values()}.values())
+
+    def restore(self, media: MediaFile) -> None:
+        """Know a saved file again under its own id and its photo sizes' ids."""
+        self._by_id[media.file_id] = media
+        for size in media.sizes:
+            self._by_id[str(size["file_id"])] = media
 
     def clear(self) -> None:
         """Forget every file (sandbox reset)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +11,7 @@ from sandbox.config import SandboxConfig
 from sandbox.events import EventLog
 from sandbox.faults import Faults
 from sandbox.files import FileStore
+from sandbox.ids import IdSequence
 from sandbox.limits import RateLimiter
 from sandbox.models import ADMIN_RIGHTS, CHAT_TYPES, Chat, JsonDict, StoredMessage, User
 from sandbox.stats import Stats
@@ -57,11 +58,31 @@ class SandboxState:
         self.chats: dict[int, Chat] = {}
         self.files = FileStore()
         self.callbacks: dict[str, CallbackRecord] = {}
-        self._user_ids = itertools.count(FIRST_USER_ID)
-        self._group_ids = itertools.count(-FIRST_GROUP_ID)
-        self._channel_ids = itertools.count(-FIRST_CHANNEL_ID)
-        self._callback_ids = itertools.count(1)
-        self._media_groups = itertools.count(1)
+        self._user_ids = IdSequence(FIRST_USER_ID)
+        self._group_ids = IdSequence(-FIRST_GROUP_ID)
+        self._channel_ids = IdSequence(-FIRST_CHANNEL_ID)
+        self._callback_ids = IdSequence(1)
+        self._media_groups = IdSequence(1)
+
+    def _sequences(self) -> dict[str, IdSequence]:
+        return {
+            "user": self._user_ids,
+            "group": self._group_ids,
+            "channel": self._channel_ids,
+            "callback": self._callback_ids,
+            "media_group": self._media_groups,
+            "file": self.files.numbers,
+        }
+
+    def id_counters(self) -> dict[str, int]:
+        """The next value of every id sequence, by name (saved with the state)."""
+        return {name: sequence.next_value for name, sequence in self._sequences().items()}
+
+    def restore_id_counters(self, counters: Mapping[str, int]) -> None:
+        """Continue the id sequences from saved values (unknown names are ignored)."""
+        for name, sequence in self._sequences().items():
+            if name in counters:
+                sequence.advance_to(int(counters[name]))
 
     def now(self) -> int:
         """Unix time for message dates."""
@@ -167,7 +188,7 @@ class SandboxState:
         counter = self._group_ids if kind == "group" else self._channel_ids
         return -self._free_id(counter, negative=True)
 
-    def _free_id(self, counter: itertools.count[int], negative: bool = False) -> int:
+    def _free_id(self, counter: IdSequence, negative: bool = False) -> int:
         while True:
             candidate = next(counter)
             key = -candidate if negative else candidate

@@ -66,16 +66,20 @@ async def running_sandbox(
     clock: Clock | None = None,
     config: SandboxConfig | None = None,
     bot_token: str | None = None,
+    state_file: Path | None = None,
 ) -> AsyncIterator[RunningSandbox]:
     """Serve a fresh sandbox in the current event loop; stops cleanly on exit.
 
     ``limits`` switches the rate limiter on; ``clock`` replaces its time source; a
     ``bot_token`` is registered first so control calls act for that bot by default.
+    ``state_file`` restores the world saved there and keeps saving it (see ``SandboxConfig``).
     """
     if config is None:
         config = SandboxConfig(limits=LimitsConfig(enabled=limits))
     if clock is not None:
         config.clock = clock
+    if state_file is not None:
+        config.state_file = state_file
     app = create_app(config)
     runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
     await runner.setup()
@@ -110,14 +114,20 @@ def sandbox_process(
     port: int = 0,
     uvloop: bool = True,
     startup_timeout: float = 15.0,
+    state_file: Path | None = None,
 ) -> Iterator[str]:
-    """Run ``python -m sandbox`` as a child process (its own CPU); yields its base URL."""
+    """Run ``python -m sandbox`` as a child process (its own CPU); yields its base URL.
+
+    On exit the process is terminated (SIGTERM: a clean shutdown that saves ``state_file``).
+    """
     port = port or free_port(host)
     command = [sys.executable, "-m", "sandbox", "--host", host, "--port", str(port)]
     if not limits:
         command.append("--no-limits")
     if not uvloop:
         command.append("--no-uvloop")
+    if state_file is not None:
+        command += ["--state", str(state_file)]
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")])),
