@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 import shutil
 import socket
 import subprocess
@@ -139,9 +137,3 @@ class RedisServerProcess:
     async def astop(self) -> None:
         """`stop` without blocking the event loop."""
         await asyncio.to_thread(self.stop)
-
-
-def kill_quietly(pid: int) -> None:
-    """Best-effort SIGKILL of a leftover process."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.kill(pid, 9)

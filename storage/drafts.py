@@ -39,10 +39,6 @@ class DraftRepo:
         raws = await self._r.mget([self._k.draft(str(i)) for i in ids])
         return [Draft.model_validate_json(raw) for raw in raws if raw]
 
-    async def count_for(self, user_id: int) -> int:
-        """How many drafts the editor has."""
-        return int(await self._r.zcard(self._k.user_drafts(user_id)))
-
     async def delete(self, draft: Draft) -> None:
         """Remove a draft and its index entry."""
         async with self._r.pipeline(transaction=True) as pipe:

@@ -184,22 +184,6 @@ class Keys:
         return self._k("stats", day)
 
     # --- subscribers ----------------------------------------------------------
-    def user(self, user_id: int) -> str:
-        """STRING: a subscriber's settings as JSON."""
-        return self._k("user", user_id)
-
-    def users(self) -> str:
-        """SET: every user id that has data here."""
-        return self._k("users")
-
-    def user_rubrics(self, user_id: int) -> str:
-        """SET: rubric slugs a user subscribes to."""
-        return self._k("user", user_id, "rubrics")
-
-    def rubric_subscribers(self, slug: str, mode: str = "instant") -> str:
-        """SET: user ids subscribed to a rubric, per delivery mode (`instant`, `digest`)."""
-        return self._k("subs", slug, mode)
-
     def digests(self) -> str:
         """ZSET: user id -> next digest time (unix seconds)."""
         return self._k("digests")

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from redis.asyncio import Redis
 
 from storage.keys import Keys
-from storage.models.delivery import LedgerEntry, LedgerStatus
+from storage.models.delivery import LedgerEntry
 
 LOG_CAP = 20_000
 SENT_STATUSES: frozenset[str] = frozenset({"published", "retracted"})
@@ -127,10 +127,3 @@ class LedgerRepo:
             for entry in await self.entries(article_id)
             if entry.status in LIVE_STATUSES and entry.message_id is not None
         }
-
-    async def count_by_status(self, article_id: str) -> dict[LedgerStatus, int]:
-        """How many chats are in each status for an article (progress of a big push)."""
-        counts: dict[LedgerStatus, int] = {}
-        for entry in await self.entries(article_id):
-            counts[entry.status] = counts.get(entry.status, 0) + 1
-        return counts

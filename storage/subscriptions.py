@@ -180,12 +180,6 @@ class SubscriptionRepo:
             flags = await pipe.execute()
         return [slug for slug, flag in zip(slugs, flags, strict=True) if flag]
 
-    async def is_subscribed(self, user_id: int, slug: str) -> bool:
-        """Whether the user subscribes to the rubric."""
-        return bool(
-            await self._redis.sismember(self._shard_key(slug, "all", user_id), str(user_id))
-        )
-
     async def instant_subscribers(self, slug: str) -> list[int]:
         """Every user who gets pushes for this rubric (one pipelined read of its shards)."""
         return await self._members(slug, "instant")

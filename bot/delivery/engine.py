@@ -10,6 +10,10 @@ One loop per process (`run`), any number of processes on one Redis:
 5. meanwhile renew the leases of jobs still held and reclaim other workers' expired leases.
 When idle it sleeps on the injected clock until the next job is due, or until an enqueue
 publishes on the wake channel.
+
+This module owns the loop and the batches; the tuning lives in `engine_config.py`, outcome
+recording in `outcomes.py`, group-committed settling in `settling.py`, and lease renewal and
+the wake listener in `background.py`.
 """
 
 from __future__ import annotations
@@ -18,80 +22,25 @@ import asyncio
 import contextlib
 import logging
 import math
-import random
-from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
+from collections.abc import Coroutine
 from typing import Any
 from uuid import uuid4
 
 from redis.exceptions import RedisError
 
 from bot.clock import Clock
-from bot.config import DeliverySettings
-from bot.delivery.sender import Failed, Result, Retry, Sender, Sent
+from bot.delivery.background import listen_for_wake, renew_leases
+from bot.delivery.engine_config import EngineConfig, EngineCounters
+from bot.delivery.outcomes import ForbiddenHook, Hooks, MigrateHook, Outcomes
+from bot.delivery.sender import Retry, Sender
+from bot.delivery.settling import Settler
 from storage.models.delivery import DeliveryJob
-from storage.outbox import OutboxRepo, Settlement
+from storage.outbox import OutboxRepo
 from storage.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
-ForbiddenHook = Callable[[int, DeliveryJob, str], Awaitable[None]]
-MigrateHook = Callable[[int, int], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class EngineConfig:
-    """Tuning of one engine (the defaults suit production; tests shorten the times)."""
-
-    batch_size: int = 200
-    concurrency: int = 100
-    lease_seconds: float = 30.0
-    max_attempts: int = 8
-    idle_poll: float = 1.0
-    horizon: float = 2.0
-    backoff_base: float = 1.0
-    backoff_max: float = 300.0
-    flush_delay: float = 0.003
-    slowdown_factor: float = 2.0
-    stop_grace: float = 5.0
-
-    @classmethod
-    def from_settings(cls, settings: DeliverySettings, **overrides: Any) -> EngineConfig:
-        """The engine's part of `Settings.delivery` (plus explicit overrides)."""
-        values: dict[str, Any] = {
-            "lease_seconds": settings.lease_seconds,
-            "max_attempts": settings.max_attempts,
-        }
-        values.update(overrides)
-        return cls(**values)
-
-    @property
-    def capacity(self) -> int:
-        """Jobs one engine holds at most (sending, waiting for their slot or to be settled)."""
-        return 2 * (self.batch_size + self.concurrency)
-
-    @property
-    def queue_target(self) -> int:
-        """Send tasks worth keeping (in flight plus waiting their turn): the pipe stays full."""
-        return self.concurrency + self.batch_size
-
-
-@dataclass(slots=True)
-class EngineCounters:
-    """What this engine did since it started (for the worker's log and the benchmarks)."""
-
-    claimed: int = 0
-    sent: int = 0
-    failed: int = 0
-    retried: int = 0
-    deferred: int = 0
-    rate_limited: int = 0
-
-
-@dataclass(slots=True)
-class _Hooks:
-    forbidden: list[ForbiddenHook] = field(default_factory=list)
-    migrate: list[MigrateHook] = field(default_factory=list)
+__all__ = ["DeliveryEngine", "EngineConfig", "EngineCounters", "ForbiddenHook", "MigrateHook"]
 
 
 class DeliveryEngine:
@@ -116,14 +65,28 @@ class DeliveryEngine:
         self.worker_id = worker_id or uuid4().hex[:12]
         self.counters = EngineCounters()
         self._use_wake = wake
-        self._hooks = _Hooks()
-        sender.on_migrate = self._run_migrate_hooks
+        self._hooks = Hooks()
+        sender.on_migrate = self._hooks.run_migrate
         self._held: dict[str, DeliveryJob] = {}
-        self._pending: list[Settlement] = []
         self._tasks: set[asyncio.Task[None]] = set()
-        self._flusher: asyncio.Task[None] | None = None
         self._sem = asyncio.Semaphore(self.config.concurrency)
         self._room = asyncio.Event()
+        self._settler = Settler(
+            outbox=outbox,
+            clock=clock,
+            held=self._held,
+            room=self._room,
+            flush_delay=self.config.flush_delay,
+        )
+        self._outcomes = Outcomes(
+            outbox=outbox,
+            limiter=limiter,
+            clock=clock,
+            config=self.config,
+            counters=self.counters,
+            settler=self._settler,
+            hooks=self._hooks,
+        )
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._stopped = asyncio.Event()
@@ -140,14 +103,6 @@ class DeliveryEngine:
         """Call `hook(old_chat_id, new_chat_id)` when a group turned into a supergroup."""
         self._hooks.migrate.append(hook)
 
-    async def _run_migrate_hooks(self, old: int, new: int) -> None:
-        for hook in list(self._hooks.migrate):
-            await _guarded(hook(old, new), "migrate hook")
-
-    async def _run_forbidden_hooks(self, job: DeliveryJob, description: str) -> None:
-        for hook in list(self._hooks.forbidden):
-            await _guarded(hook(job.chat_id, job, description), "forbidden hook")
-
     # --- lifecycle ----------------------------------------------------------------------
     @property
     def running(self) -> bool:
@@ -162,9 +117,13 @@ class DeliveryEngine:
         self._running = True
         self._stop.clear()
         self._stopped.clear()
-        helpers = [asyncio.create_task(self._renew_loop(), name="delivery:renew")]
+        renew = renew_leases(
+            self.outbox, self.clock, self._held, self.worker_id, self.config.lease_seconds
+        )
+        helpers = [asyncio.create_task(renew, name="delivery:renew")]
         if self._use_wake:
-            helpers.append(asyncio.create_task(self._listen(), name="delivery:wake"))
+            wake = listen_for_wake(self.outbox, self._wake)
+            helpers.append(asyncio.create_task(wake, name="delivery:wake"))
         try:
             await self._loop()
         finally:
@@ -193,7 +152,7 @@ class DeliveryEngine:
         deadline = loop.time() + timeout
         try:
             while loop.time() < deadline:
-                if not self._held and not self._pending and await self.outbox.is_empty():
+                if not self._held and not self._settler.pending and await self.outbox.is_empty():
                     return True
                 if runner is not None and runner.done():
                     runner.result()
@@ -204,21 +163,6 @@ class DeliveryEngine:
                 await self.stop()
                 await runner
 
-    async def run_once(self, limit: int | None = None) -> int:
-        """Claim one batch, deliver it and settle it; returns how many jobs were claimed.
-
-        For tests in virtual time: no background tasks, nothing left running afterwards.
-        """
-        now = self.clock.time()
-        await self.outbox.reclaim_expired(now)
-        result = await self.outbox.claim_batch(
-            now, limit or self.config.batch_size, self.worker_id, self.config.lease_seconds
-        )
-        if result.jobs:
-            await self._dispatch(result.jobs, now)
-            await self._settle_all()
-        return len(result.jobs)
-
     # --- the loop -----------------------------------------------------------------------
     async def _loop(self) -> None:
         next_reclaim = 0.0
@@ -226,7 +170,7 @@ class DeliveryEngine:
             now = self.clock.time()
             if now >= next_reclaim:
                 await self._reclaim(now)
-                next_reclaim = now + self._reclaim_interval()
+                next_reclaim = now + self.config.reclaim_interval
             room = self._room_to_claim()
             if room < max(1, self.config.batch_size // 4):
                 self._room.clear()
@@ -265,7 +209,7 @@ class DeliveryEngine:
     def _claim_limit(self, room: int) -> int:
         limit = min(room, self.config.batch_size)
         if self.limiter.limits.enabled:
-            pace = self.limiter.limits.pace_per_sec * self._horizon()
+            pace = self.limiter.limits.pace_per_sec * self.config.horizon_seconds
             limit = min(limit, max(1, math.ceil(pace)))
         return limit
 
@@ -288,12 +232,6 @@ class DeliveryEngine:
             for task in (*waiters, sleeper):
                 task.cancel()
 
-    def _horizon(self) -> float:
-        return max(0.05, min(self.config.horizon, self.config.lease_seconds / 2))
-
-    def _reclaim_interval(self) -> float:
-        return max(0.1, min(self.config.lease_seconds / 4, 5.0))
-
     async def _reclaim(self, now: float) -> None:
         try:
             taken = await self.outbox.reclaim_expired(now)
@@ -312,7 +250,7 @@ class DeliveryEngine:
         self.counters.claimed += len(jobs)
         await self.sender.prepare(jobs)
         reservations = await self.limiter.reserve(
-            [job.chat_id for job in jobs], now, horizon=self._horizon()
+            [job.chat_id for job in jobs], now, horizon=self.config.horizon_seconds
         )
         earliest: float | None = None
         for job, reservation in zip(jobs, reservations, strict=True):
@@ -321,11 +259,12 @@ class DeliveryEngine:
                 self._spawn(self._deliver(job, reservation.delay))
                 continue
             self.counters.deferred += 1
-            self._queue(self.outbox.deferral(job, now + reservation.delay))
+            self._settler.queue(self.outbox.deferral(job, now + reservation.delay))
             earliest = reservation.delay if earliest is None else min(earliest, reservation.delay)
         if earliest is None:
             return None
-        return now + max(0.0, earliest - self._horizon() / 2)  # half a horizon opens up
+        half = self.config.horizon_seconds / 2  # half a horizon opens up
+        return now + max(0.0, earliest - half)
 
     def _release_unstarted(self, jobs: list[DeliveryJob]) -> None:
         for job in jobs:
@@ -343,92 +282,18 @@ class DeliveryEngine:
             async with self._sem:
                 result = await self.sender.deliver(job)
             self._room.set()
-            await self._handle(job, result)
+            await self._outcomes.handle(job, result)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             log.exception("delivery of job %s crashed", job.id)
-            await self._handle_retry(job, Retry("internal", repr(exc)), self.clock.time())
-
-    async def _handle(self, job: DeliveryJob, result: Result) -> None:
-        now = self.clock.time()
-        if isinstance(result, Sent):
-            self.counters.sent += 1
-            self._queue(self.outbox.completion(job, result.message_id, now, detail=result.detail))
-        elif isinstance(result, Retry):
-            await self._handle_retry(job, result, now)
-        else:
-            await self._handle_failure(job, result, now)
-
-    async def _handle_retry(self, job: DeliveryJob, result: Retry, now: float) -> None:
-        if result.retry_after is not None:
-            self.counters.rate_limited += 1
-            wait = max(1.0, result.retry_after)
-            log.warning("429 for chat %s (job %s): waiting %.0f s", job.chat_id, job.id, wait)
-            await self._penalize(job.chat_id, wait, now)
-            self._queue(self.outbox.retrial(job, now + wait, "retry_after", now, count=False))
-            return
-        if job.attempts + 1 >= self.config.max_attempts:
-            await self._handle_failure(job, Failed(result.error, result.description), now)
-            return
-        self.counters.retried += 1
-        at = now + self._backoff(job.attempts + 1)
-        log.info("job %s: %s (%s); retry at +%.1f s", job.id, result.error, result.description,
-                 at - now)  # fmt: skip
-        self._queue(self.outbox.retrial(job, at, result.error, now))
-
-    async def _penalize(self, chat_id: int, wait: float, now: float) -> None:
-        try:
-            await self.limiter.pause_chat(chat_id, wait, now)
-            await self.limiter.slow_down(self.config.slowdown_factor, max(10.0, 2 * wait), now)
-        except RedisError:
-            log.exception("could not record a flood wait for chat %s", chat_id)
-
-    async def _handle_failure(self, job: DeliveryJob, result: Failed, now: float) -> None:
-        self.counters.failed += 1
-        log.warning("job %s to chat %s failed: %s (%s)", job.id, job.chat_id, result.reason,
-                    result.description)  # fmt: skip
-        self._queue(self.outbox.failure(job, result.reason, now, result.description))
-        if result.reason == "forbidden":
-            await self._run_forbidden_hooks(job, result.description)
-
-    def _backoff(self, attempt: int) -> float:
-        base = min(self.config.backoff_max, self.config.backoff_base * 2.0 ** (attempt - 1))
-        return base * random.uniform(0.5, 1.5)
+            await self._outcomes.retry(job, Retry("internal", repr(exc)), self.clock.time())
 
     # --- settling -----------------------------------------------------------------------
-    def _queue(self, settlement: Settlement) -> None:
-        self._pending.append(settlement)
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush())
-
-    async def _flush(self) -> None:
-        await asyncio.sleep(self.config.flush_delay)
-        failures = 0
-        while self._pending:
-            batch, self._pending = self._pending, []
-            try:
-                await self.outbox.settle(batch, self.clock.time())
-            except RedisError:
-                failures += 1
-                log.exception("settling %d delivery outcomes failed (try %d)", len(batch), failures)
-                self._pending[:0] = batch
-                if failures >= 20:
-                    return
-                await asyncio.sleep(min(2.0, 0.05 * failures))
-                continue
-            for settlement in batch:
-                self._held.pop(settlement.job.id, None)
-            self._room.set()
-
     async def _settle_all(self) -> None:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
-        while self._flusher is not None and not self._flusher.done():
-            await self._flusher
-        if self._pending:
-            self._flusher = None
-            await self._flush()
+        await self._settler.drain()
 
     async def _finish(self) -> None:
         if self._tasks:
@@ -437,39 +302,3 @@ class DeliveryEngine:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
         await self._settle_all()
-
-    # --- background helpers -------------------------------------------------------------
-    async def _renew_loop(self) -> None:
-        interval = self.config.lease_seconds / 3
-        while True:
-            await self.clock.sleep(interval)
-            if not self._held:
-                continue
-            expiry = self.clock.time() + self.config.lease_seconds
-            try:
-                lost = await self.outbox.renew(list(self._held.values()), self.worker_id, expiry)
-            except RedisError:
-                log.exception("renewing delivery leases failed")
-                continue
-            if lost:
-                log.warning("lost the lease of %d jobs (taken over): %s", len(lost), lost[:5])
-
-    async def _listen(self) -> None:
-        pubsub = self.outbox.redis.pubsub(ignore_subscribe_messages=True)
-        try:
-            await pubsub.subscribe(self.outbox.keys.outbox_wake())
-            async for message in pubsub.listen():
-                if message.get("type") == "message":
-                    self._wake.set()
-        except RedisError:
-            log.exception("wake channel lost; falling back to polling")
-        finally:
-            with contextlib.suppress(RedisError):
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
-
-
-async def _guarded(call: Awaitable[None], what: str) -> None:
-    try:
-        await call
-    except Exception:
-        log.exception("%s failed", what)

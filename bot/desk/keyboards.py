@@ -13,6 +13,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import I18n
+from bot.inline_keyboards import callback_button, in_rows
 from storage.models.article import Rubric
 from storage.models.channel import Channel
 from storage.models.draft import Draft
@@ -80,23 +81,19 @@ class AdminPick(CallbackData, prefix="dap"):
     chat_id: int
 
 
-def _rows(buttons: Sequence[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
-    return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
-
-
 def channel_picker(
     channels: Sequence[Channel], purpose: str, *, admin: bool = False
 ) -> InlineKeyboardMarkup:
     """One button per channel, for a command that needs to know which one."""
     factory = AdminPick if admin else PickChannel
     buttons = [
-        InlineKeyboardButton(
-            text=c.title or (f"@{c.username}" if c.username else str(c.id)),
-            callback_data=factory(purpose=purpose, chat_id=c.id).pack(),
+        callback_button(
+            c.title or (f"@{c.username}" if c.username else str(c.id)),
+            factory(purpose=purpose, chat_id=c.id),
         )
         for c in channels
     ]
-    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 1))
+    return InlineKeyboardMarkup(inline_keyboard=in_rows(buttons, 1))
 
 
 def nav_row(
@@ -104,22 +101,13 @@ def nav_row(
 ) -> list[InlineKeyboardButton]:
     """«Назад» and «Отмена» (and an optional skip-like button) under a dialogue step."""
     row = [
-        InlineKeyboardButton(
-            text=i18n("desk.btn.back", locale),
-            callback_data=Nav(action="back", draft_id=draft_id).pack(),
-        ),
-        InlineKeyboardButton(
-            text=i18n("desk.btn.cancel", locale),
-            callback_data=Nav(action="cancel", draft_id=draft_id).pack(),
-        ),
+        callback_button(i18n("desk.btn.back", locale), Nav(action="back", draft_id=draft_id)),
+        callback_button(i18n("desk.btn.cancel", locale), Nav(action="cancel", draft_id=draft_id)),
     ]
     if skip:
         row.insert(
             0,
-            InlineKeyboardButton(
-                text=i18n(f"desk.btn.{skip}", locale),
-                callback_data=Nav(action=skip, draft_id=draft_id).pack(),
-            ),
+            callback_button(i18n(f"desk.btn.{skip}", locale), Nav(action=skip, draft_id=draft_id)),
         )
     return row
 
@@ -135,14 +123,9 @@ def rubric_picker(
     rubrics: Sequence[Rubric], draft_id: str, i18n: I18n, locale: str
 ) -> InlineKeyboardMarkup:
     """The rubrics the channel publishes, two per row, then «Назад» / «Отмена»."""
-    buttons = [
-        InlineKeyboardButton(
-            text=r.name, callback_data=PickRubric(draft_id=draft_id, slug=r.slug).pack()
-        )
-        for r in rubrics
-    ]
+    buttons = [callback_button(r.name, PickRubric(draft_id=draft_id, slug=r.slug)) for r in rubrics]
     return InlineKeyboardMarkup(
-        inline_keyboard=[*_rows(buttons, 2), nav_row(i18n, locale, draft_id)]
+        inline_keyboard=[*in_rows(buttons, 2), nav_row(i18n, locale, draft_id)]
     )
 
 
@@ -150,9 +133,8 @@ def submit_keyboard(draft_id: str, i18n: I18n, locale: str) -> InlineKeyboardMar
     """Under the preview: publish now, next slot, at a time, breaking, cancel, back."""
 
     def button(mode: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            text=i18n(f"desk.submit.{mode}", locale),
-            callback_data=SubmitDraft(draft_id=draft_id, mode=mode).pack(),
+        return callback_button(
+            i18n(f"desk.submit.{mode}", locale), SubmitDraft(draft_id=draft_id, mode=mode)
         )
 
     return InlineKeyboardMarkup(
@@ -168,9 +150,8 @@ def queue_keyboard(post: QueuedPost, i18n: I18n, locale: str) -> InlineKeyboardM
     """Buttons under one queued post."""
 
     def button(action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            text=i18n(f"desk.queue.btn.{action}", locale),
-            callback_data=QueueAction(action=action, post_id=post.id).pack(),
+        return callback_button(
+            i18n(f"desk.queue.btn.{action}", locale), QueueAction(action=action, post_id=post.id)
         )
 
     return InlineKeyboardMarkup(
@@ -185,13 +166,12 @@ def drafts_keyboard(drafts: Sequence[Draft], i18n: I18n, locale: str) -> InlineK
     """«Открыть №N» / «Удалить №N» per draft."""
     rows = [
         [
-            InlineKeyboardButton(
-                text=i18n("desk.drafts.open", locale, id=d.id),
-                callback_data=DraftAction(action="open", draft_id=d.id).pack(),
+            callback_button(
+                i18n("desk.drafts.open", locale, id=d.id), DraftAction(action="open", draft_id=d.id)
             ),
-            InlineKeyboardButton(
-                text=i18n("desk.drafts.delete", locale, id=d.id),
-                callback_data=DraftAction(action="delete", draft_id=d.id).pack(),
+            callback_button(
+                i18n("desk.drafts.delete", locale, id=d.id),
+                DraftAction(action="delete", draft_id=d.id),
             ),
         ]
         for d in drafts
@@ -203,15 +183,11 @@ def confirm_keyboard(
     action: str, target: str, chat_id: int, i18n: I18n, locale: str
 ) -> InlineKeyboardMarkup:
     """«Да, …» / «Нет» for a destructive action."""
-    yes = Confirm(action=action, target=target, chat_id=chat_id, yes=True).pack()
-    no = Confirm(action=action, target=target, chat_id=chat_id, yes=False).pack()
+
+    def answer(text_key: str, yes: bool) -> InlineKeyboardButton:
+        data = Confirm(action=action, target=target, chat_id=chat_id, yes=yes)
+        return callback_button(i18n(text_key, locale), data)
+
     return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=i18n(f"desk.confirm.{action}", locale), callback_data=yes
-                ),
-                InlineKeyboardButton(text=i18n("desk.confirm.no", locale), callback_data=no),
-            ]
-        ]
+        inline_keyboard=[[answer(f"desk.confirm.{action}", True), answer("desk.confirm.no", False)]]
     )

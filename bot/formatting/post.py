@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from pydantic import BaseModel, field_validator
+from pydantic import field_validator
 
 from bot.formatting.telegram_html import (
     check_html,
@@ -36,6 +36,7 @@ from bot.formatting.truncate import cut_text, cut_words
 from bot.formatting.typograph import typograph
 from bot.slug import hashtag as rubric_hashtag
 from storage.models.article import Article, Rubric
+from storage.models.channel import TemplateSettings
 from storage.models.post import Post
 
 __all__ = [
@@ -55,15 +56,12 @@ _SAFE_URL = re.compile(r"https?://[^\s<>\"]+\Z", re.I)
 _SPACES = re.compile(r"\s+")
 
 
-class PostTemplate(BaseModel):
-    """A channel's post settings. `signature` is trusted Telegram HTML from the channel admin."""
+class PostTemplate(TemplateSettings):
+    """A channel's post settings. `signature` is trusted Telegram HTML from the channel admin.
 
-    signature: str | None = None
-    read_more_label: str = "Читать полностью"
-    show_hashtag: bool = True
-    show_credit: bool = True
-    typography: bool = True
-    credit_label: str = "Фото"
+    The fields are the stored `TemplateSettings`; this adds the check that Telegram would
+    parse the signature.
+    """
 
     @field_validator("signature")
     @classmethod

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.clock import Clock
 from bot.publishing.dispatch import PostDispatcher
 from bot.publishing.errors import PublishingError
-from bot.publishing.ports import Articles, Ledger, Outbox, Rubrics
+from bot.publishing.parts import Collaborators, PublishingPart
 from bot.publishing.render import render, rubric_of
-from storage.channels import ChannelRepo
 from storage.models.article import Article
 from storage.models.delivery import DeliveryJob, LedgerEntry
-from storage.queue import QueueRepo
 
 
 @dataclass(frozen=True)
@@ -27,29 +24,12 @@ class RetractResult:
     cancelled: list[int]
 
 
-class Copies:
+class Copies(PublishingPart):
     """Acts on an article's copies in every channel."""
 
-    def __init__(
-        self,
-        *,
-        queue: QueueRepo,
-        channels: ChannelRepo,
-        articles: Articles,
-        rubrics: Rubrics,
-        outbox: Outbox,
-        ledger: Ledger,
-        dispatcher: PostDispatcher,
-        clock: Clock,
-    ) -> None:
-        self.queue = queue
-        self.channels = channels
-        self.articles = articles
-        self.rubrics = rubrics
-        self.outbox = outbox
-        self.ledger = ledger
+    def __init__(self, deps: Collaborators, *, dispatcher: PostDispatcher) -> None:
+        super().__init__(deps)
         self.dispatcher = dispatcher
-        self.clock = clock
 
     async def requeue_refused(self, chat_id: int, job: DeliveryJob, description: str) -> None:
         """Delivery hook: Telegram refused a channel post (403, no rights). The post goes

@@ -12,13 +12,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from bot.clock import Clock
-from bot.publishing.ports import Articles, Ledger, Outbox, Rubrics
+from bot.publishing.parts import PublishingPart
 from bot.publishing.render import render, rubric_of
-from storage.channels import ChannelRepo
 from storage.models.delivery import DeliveryJob, LedgerEntry
 from storage.models.queue import QueuedPost
-from storage.queue import QueueRepo
 
 log = logging.getLogger(__name__)
 
@@ -36,27 +33,8 @@ class TickReport:
         self.skipped += other.skipped
 
 
-class PostDispatcher:
+class PostDispatcher(PublishingPart):
     """Renders and enqueues taken posts; skips (with a ledger entry) what cannot go out."""
-
-    def __init__(
-        self,
-        *,
-        queue: QueueRepo,
-        channels: ChannelRepo,
-        articles: Articles,
-        rubrics: Rubrics,
-        outbox: Outbox,
-        ledger: Ledger,
-        clock: Clock,
-    ) -> None:
-        self.queue = queue
-        self.channels = channels
-        self.articles = articles
-        self.rubrics = rubrics
-        self.outbox = outbox
-        self.ledger = ledger
-        self.clock = clock
 
     async def dispatch(self, post: QueuedPost, report: TickReport) -> None:
         """Enqueue the post's delivery job, then mark it dispatched (safe to repeat)."""

@@ -10,6 +10,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import I18n
+from bot.inline_keyboards import callback_button, in_rows
 from bot.subscribers.service import QUIET_CHOICES, LatestPage, RubricChoice
 from storage.models.article import Article
 from storage.models.subscriber import Subscriber
@@ -52,24 +53,16 @@ class StopConfirm(CallbackData, prefix="sx"):
     confirm: bool
 
 
-def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
-def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
-    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
-
-
 def rubric_keyboard(choices: list[RubricChoice]) -> InlineKeyboardMarkup:
     """Two rubrics a row, a check mark on subscribed ones."""
     buttons = [
-        _button(
+        callback_button(
             f"{CHECK} {c.rubric.name}" if c.subscribed else c.rubric.name,
             RubricToggle(slug=c.rubric.slug),
         )
         for c in choices
     ]
-    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 2))
+    return InlineKeyboardMarkup(inline_keyboard=in_rows(buttons, 2))
 
 
 def shorten(text: str, limit: int = BUTTON_TEXT_MAX) -> str:
@@ -84,7 +77,7 @@ def shorten(text: str, limit: int = BUTTON_TEXT_MAX) -> str:
 def headline_buttons(articles: list[Article], first: int) -> list[list[InlineKeyboardButton]]:
     """One row per article: `N. Headline` opening the whole article."""
     return [
-        [_button(shorten(f"{first + i}. {a.headline}"), OpenArticle(id=a.id or ""))]
+        [callback_button(shorten(f"{first + i}. {a.headline}"), OpenArticle(id=a.id or ""))]
         for i, a in enumerate(articles)
         if a.id and len(a.id) <= ARTICLE_ID_MAX
     ]
@@ -105,14 +98,16 @@ def latest_keyboard(page: LatestPage, i18n: I18n, locale: str) -> InlineKeyboard
 
 
 def _nav(text: str, page: LatestPage, offset: int) -> InlineKeyboardButton:
-    return _button(text, LatestNav(rubric=page.callback_rubric, offset=offset, size=page.size))
+    return callback_button(
+        text, LatestNav(rubric=page.callback_rubric, offset=offset, size=page.size)
+    )
 
 
 def settings_keyboard(sub: Subscriber, i18n: I18n, locale: str) -> InlineKeyboardMarkup:
     """Language, instant or digest only, quiet hours — the current choice checked."""
 
     def choice(label: str, name: str, value: str, chosen: bool) -> InlineKeyboardButton:
-        return _button(
+        return callback_button(
             f"{CHECK} {label}" if chosen else label, SettingChoice(name=name, value=value)
         )
 
@@ -148,8 +143,8 @@ def stop_keyboard(i18n: I18n, locale: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
-                _button(i18n("sub.btn.stop_yes", locale), StopConfirm(confirm=True)),
-                _button(i18n("sub.btn.stop_no", locale), StopConfirm(confirm=False)),
+                callback_button(i18n("sub.btn.stop_yes", locale), StopConfirm(confirm=True)),
+                callback_button(i18n("sub.btn.stop_no", locale), StopConfirm(confirm=False)),
             ]
         ]
     )

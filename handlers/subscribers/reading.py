@@ -23,7 +23,7 @@ def create_router() -> Router:
     router = Router(name="subscribers.reading")
     router.message.register(latest, Command("latest"))
     router.message.register(article, Command("article"))
-    router.message.register(article_link, Command(_ARTICLE_COMMAND))
+    router.message.register(article, Command(_ARTICLE_COMMAND))
     router.callback_query.register(latest_page, LatestNav.filter())
     router.callback_query.register(open_article, OpenArticle.filter())
     return router
@@ -91,25 +91,17 @@ async def article(
     profile: Profile,
     bot: Bot,
 ) -> None:
-    """/article <id>: the whole formatted article."""
-    article_id = command_args(command)
-    if not article_id:
-        await message.answer(i18n("sub.article.usage", profile.locale))
-        return
-    await _send_article(bot, subscriber_service, i18n, profile, article_id.split()[0])
-
-
-async def article_link(
-    message: Message,
-    command: CommandObject,
-    subscriber_service: SubscriberService,
-    i18n: I18n,
-    profile: Profile,
-    bot: Bot,
-) -> None:
-    """/article_<id>, the clickable form used in digests."""
+    """/article <id>, or /article_<id> (the clickable form used in digests): the whole
+    formatted article."""
     match = command.regexp_match
-    article_id = match.group(1) if match else ""
+    if match is not None:
+        article_id = match.group(1)
+    else:
+        args = command_args(command)
+        if not args:
+            await message.answer(i18n("sub.article.usage", profile.locale))
+            return
+        article_id = args.split()[0]
     await _send_article(bot, subscriber_service, i18n, profile, article_id)
 
 

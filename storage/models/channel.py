@@ -30,7 +30,8 @@ class QuietHours(BaseModel):
 
 
 class TemplateSettings(BaseModel):
-    """The channel's post template; the same fields as `bot.formatting.post.PostTemplate`."""
+    """The channel's post template as stored; `bot.formatting.post.PostTemplate` extends it
+    with the signature check (storage does not parse Telegram HTML)."""
 
     signature: str | None = None
     read_more_label: str = "Читать полностью"

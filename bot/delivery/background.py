@@ -1,0 +1,53 @@
+"""The engine's background helpers: lease renewal and the enqueue wake-up channel."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from redis.exceptions import RedisError
+
+from bot.clock import Clock
+from storage.models.delivery import DeliveryJob
+from storage.outbox import OutboxRepo
+
+log = logging.getLogger(__name__)
+
+
+async def renew_leases(
+    outbox: OutboxRepo,
+    clock: Clock,
+    held: dict[str, DeliveryJob],
+    worker_id: str,
+    lease_seconds: float,
+) -> None:
+    """Forever: every third of a lease, extend the leases of the jobs still `held`."""
+    interval = lease_seconds / 3
+    while True:
+        await clock.sleep(interval)
+        if not held:
+            continue
+        expiry = clock.time() + lease_seconds
+        try:
+            lost = await outbox.renew(list(held.values()), worker_id, expiry)
+        except RedisError:
+            log.exception("renewing delivery leases failed")
+            continue
+        if lost:
+            log.warning("lost the lease of %d jobs (taken over): %s", len(lost), lost[:5])
+
+
+async def listen_for_wake(outbox: OutboxRepo, wake: asyncio.Event) -> None:
+    """Set `wake` whenever an enqueue publishes on the outbox's wake channel."""
+    pubsub = outbox.redis.pubsub(ignore_subscribe_messages=True)
+    try:
+        await pubsub.subscribe(outbox.keys.outbox_wake())
+        async for message in pubsub.listen():
+            if message.get("type") == "message":
+                wake.set()
+    except RedisError:
+        log.exception("wake channel lost; falling back to polling")
+    finally:
+        with contextlib.suppress(RedisError):
+            await pubsub.aclose()  # type: ignore[no-untyped-call]

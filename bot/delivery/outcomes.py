@@ -1,0 +1,129 @@
+"""Outcome recording: what a send's result means for its job, and who is told.
+
+`Sent` completes the job; `Retry` waits (Telegram's flood wait, which also slows the shared
+limiter, or an exponential backoff) until `max_attempts` turns it into a failure; `Failed`
+gives up, and a refused chat (`forbidden`) calls the forbidden hooks.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from redis.exceptions import RedisError
+
+from bot.clock import Clock
+from bot.delivery.engine_config import EngineConfig, EngineCounters
+from bot.delivery.sender import Failed, Result, Retry, Sent
+from bot.delivery.settling import Settler
+from storage.models.delivery import DeliveryJob
+from storage.outbox import OutboxRepo
+from storage.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+ForbiddenHook = Callable[[int, DeliveryJob, str], Awaitable[None]]
+MigrateHook = Callable[[int, int], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class Hooks:
+    """The callbacks other features registered on the engine."""
+
+    forbidden: list[ForbiddenHook] = field(default_factory=list)
+    migrate: list[MigrateHook] = field(default_factory=list)
+
+    async def run_migrate(self, old: int, new: int) -> None:
+        """Tell every migrate hook that chat `old` is now `new` (a failing hook is logged)."""
+        for hook in list(self.migrate):
+            await _guarded(hook(old, new), "migrate hook")
+
+    async def run_forbidden(self, job: DeliveryJob, description: str) -> None:
+        """Tell every forbidden hook that Telegram refused the job's chat for good."""
+        for hook in list(self.forbidden):
+            await _guarded(hook(job.chat_id, job, description), "forbidden hook")
+
+
+class Outcomes:
+    """Turns send results into settlements (and counters, limiter penalties, hook calls)."""
+
+    def __init__(
+        self,
+        *,
+        outbox: OutboxRepo,
+        limiter: RateLimiter,
+        clock: Clock,
+        config: EngineConfig,
+        counters: EngineCounters,
+        settler: Settler,
+        hooks: Hooks,
+    ) -> None:
+        self.outbox = outbox
+        self.limiter = limiter
+        self.clock = clock
+        self.config = config
+        self.counters = counters
+        self.settler = settler
+        self.hooks = hooks
+
+    async def handle(self, job: DeliveryJob, result: Result) -> None:
+        """Record what one send attempt of `job` came to."""
+        now = self.clock.time()
+        if isinstance(result, Sent):
+            self.counters.sent += 1
+            self.settler.queue(
+                self.outbox.completion(job, result.message_id, now, detail=result.detail)
+            )
+        elif isinstance(result, Retry):
+            await self.retry(job, result, now)
+        else:
+            await self.failure(job, result, now)
+
+    async def retry(self, job: DeliveryJob, result: Retry, now: float) -> None:
+        """Schedule another attempt (or give up after `max_attempts`; 429s do not count)."""
+        if result.retry_after is not None:
+            self.counters.rate_limited += 1
+            wait = max(1.0, result.retry_after)
+            log.warning("429 for chat %s (job %s): waiting %.0f s", job.chat_id, job.id, wait)
+            await self._penalize(job.chat_id, wait, now)
+            self.settler.queue(
+                self.outbox.retrial(job, now + wait, "retry_after", now, count=False)
+            )
+            return
+        if job.attempts + 1 >= self.config.max_attempts:
+            await self.failure(job, Failed(result.error, result.description), now)
+            return
+        self.counters.retried += 1
+        at = now + self._backoff(job.attempts + 1)
+        log.info("job %s: %s (%s); retry at +%.1f s", job.id, result.error, result.description,
+                 at - now)  # fmt: skip
+        self.settler.queue(self.outbox.retrial(job, at, result.error, now))
+
+    async def failure(self, job: DeliveryJob, result: Failed, now: float) -> None:
+        """Give up on `job`; a refused chat calls the forbidden hooks."""
+        self.counters.failed += 1
+        log.warning("job %s to chat %s failed: %s (%s)", job.id, job.chat_id, result.reason,
+                    result.description)  # fmt: skip
+        self.settler.queue(self.outbox.failure(job, result.reason, now, result.description))
+        if result.reason == "forbidden":
+            await self.hooks.run_forbidden(job, result.description)
+
+    async def _penalize(self, chat_id: int, wait: float, now: float) -> None:
+        try:
+            await self.limiter.pause_chat(chat_id, wait, now)
+            await self.limiter.slow_down(self.config.slowdown_factor, max(10.0, 2 * wait), now)
+        except RedisError:
+            log.exception("could not record a flood wait for chat %s", chat_id)
+
+    def _backoff(self, attempt: int) -> float:
+        base = min(self.config.backoff_max, self.config.backoff_base * 2.0 ** (attempt - 1))
+        return base * random.uniform(0.5, 1.5)
+
+
+async def _guarded(call: Awaitable[None], what: str) -> None:
+    try:
+        await call
+    except Exception:
+        log.exception("%s failed", what)
