@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -69,6 +71,20 @@ class RunningApp:
     async def wait_for_text(self, chat_id: int, fragment: str, timeout: float = 5.0) -> Message:
         """The first bot message whose text or caption contains `fragment`."""
         return await self.wait_for(chat_id, lambda m: fragment in _text(m), timeout)
+
+
+async def eventually(
+    check: Callable[[], Awaitable[Any]], timeout: float = 8.0, what: str = "condition"
+) -> Any:
+    """Poll an async `check` until it returns something truthy (state settles asynchronously)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.03)
 
 
 def _text(message: Message) -> str:

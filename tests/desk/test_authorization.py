@@ -28,8 +28,8 @@ from tests.desk.world import (
     callback_answers,
     desk_world,
     text_of,
-    wait_until,
 )
+from tests.harness import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -219,6 +219,6 @@ async def test_stale_draft_button_is_answered_politely(world: DeskWorld) -> None
     await world.restore(saved)  # the draft is gone; its button stays in the chat
     before = await world.snapshot()
     await person.press(listing, "Открыть", replies=0)
-    answers = await wait_until(lambda: callback_answers(world, EDITOR_A, listing["message_id"]))
+    answers = await eventually(lambda: callback_answers(world, EDITOR_A, listing["message_id"]))
     assert "Черновик не найден" in answers[-1]["text"]
     assert await world.snapshot() == before

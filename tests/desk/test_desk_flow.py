@@ -22,8 +22,8 @@ from tests.desk.world import (
     Person,
     desk_world,
     text_of,
-    wait_until,
 )
+from tests.harness import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 SAMPLE = Path(__file__).parent.parent / "data" / "politika-tokayev-almaty-hub.txt"
@@ -95,7 +95,7 @@ async def test_preview_is_exactly_what_the_channel_gets(world: DeskWorld) -> Non
     before = len(await channel_posts(world))
     [sent] = await editor.press(preview[1], "Опубликовать сейчас")
     assert "отправлена в «Вестник А»" in text_of(sent)
-    posts = await wait_until(lambda: _newer(world, before))
+    posts = await eventually(lambda: _newer(world, before))
     published = posts[-1]
     assert published["html"] == preview[1]["html"]
     assert published["photo"]["url"] == preview[1]["photo"]["url"]
@@ -135,7 +135,7 @@ async def test_txt_upload_previews_and_publishes(world: DeskWorld) -> None:
     assert "Фото: assembly.kz" in text_of(post)
     before = len(await channel_posts(world))
     await editor.press(post, "Опубликовать сейчас")
-    published = (await wait_until(lambda: _newer(world, before)))[-1]
+    published = (await eventually(lambda: _newer(world, before)))[-1]
     assert published["html"] == post["html"]
 
 
@@ -215,7 +215,7 @@ async def test_breaking_pushes_with_one_progress_message(world: DeskWorld) -> No
     preview = await compose_until_preview(editor, "Срочная новость с рассылкой")
     before = len(await editor.bot_messages())
     await editor.press(preview[1], "Срочно", replies=2)
-    status = await wait_until(lambda: _summary(editor, before, "Рассылка завершена"), timeout=20)
+    status = await eventually(lambda: _summary(editor, before, "Рассылка завершена"), timeout=20)
     # channel + every instant subscriber of «Политика» (5 readers + the module's subscriber)
     assert text_of(status) == "Рассылка завершена: доставлено 7."
     progress = [m for m in (await editor.bot_messages())[before:] if "Рассылка" in text_of(m)]
@@ -247,7 +247,7 @@ async def test_edit_changes_the_published_post_in_place(world: DeskWorld) -> Non
                 return message
         return None
 
-    message = await wait_until(edited)
+    message = await eventually(edited)
     assert "юбилейной сессии" in text_of(message)
     assert "Токаев: Алматы становится хабом" in text_of(message)
 
@@ -260,7 +260,7 @@ async def test_retract_asks_then_deletes_with_progress(world: DeskWorld) -> None
     article = Article(rubric="Культура", headline="Снимаемая новость")
     result = await service.import_article(article)
     await publisher.queue_article(result.article_id, world.channel_a, "now")
-    await wait_until(lambda: ledger.has_published(result.article_id, world.channel_a))
+    await eventually(lambda: ledger.has_published(result.article_id, world.channel_a))
     message_id = (await ledger.published_copies(result.article_id))[world.channel_a]
     editor = world.person(EDITOR_A)
     [question] = await editor.say(f"/retract {result.article_id}")
@@ -269,7 +269,7 @@ async def test_retract_asks_then_deletes_with_progress(world: DeskWorld) -> None
     assert "остаётся" in text_of(kept)
     before = len(await editor.bot_messages())
     await editor.press(question, "Да, снять")
-    status = await wait_until(lambda: _summary(editor, before, "Снятие завершено"), timeout=20)
+    status = await eventually(lambda: _summary(editor, before, "Снятие завершено"), timeout=20)
     assert text_of(status) == "Снятие завершено: удалено копий — 1."
     deleted = [m for m in await channel_posts(world) if m["message_id"] == message_id]
     assert deleted[0]["deleted"] is True

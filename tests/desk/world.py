@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from sandbox.testing import running_sandbox
-from tests.harness import TEST_TOKEN, RunningApp, running_app
+from tests.harness import TEST_TOKEN, RunningApp, eventually, running_app
 
 Message = dict[str, Any]
 
@@ -218,18 +218,6 @@ class DeskWorld:
         return list(await audit.recent(max(0, await audit.count() - count)))
 
 
-async def wait_until(check: Callable[[], Any], timeout: float = 8.0) -> Any:
-    """Poll an async check until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.05)
-
-
 @asynccontextmanager
 async def desk_world(redis_url: str) -> AsyncIterator[DeskWorld]:
     """Start the sandbox and the app; set up channels A and B with people in every role."""
@@ -270,7 +258,7 @@ async def _channel(world: DeskWorld, title: str, username: str, admin: int) -> i
     await client.add_admin(chat_id, admin)
     await client.set_bot_status(chat_id, "administrator", can_post_messages=True, from_id=admin)
     channels = world.service("channels")
-    await wait_until(lambda: channels.get(chat_id))
+    await eventually(lambda: channels.get(chat_id))
     return chat_id
 
 
@@ -287,6 +275,6 @@ async def _published_article(world: DeskWorld) -> str:
     publisher = world.service("publisher")
     await publisher.queue_article(result.article_id, world.channel_a, "now")
     ledger = world.service("ledger")
-    await wait_until(lambda: ledger.has_published(result.article_id, world.channel_a))
-    await wait_until(lambda: ledger.has_published(result.article_id, SUBSCRIBER))  # the push
+    await eventually(lambda: ledger.has_published(result.article_id, world.channel_a))
+    await eventually(lambda: ledger.has_published(result.article_id, SUBSCRIBER))  # the push
     return str(result.article_id)

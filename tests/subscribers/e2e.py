@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
 from typing import Any
 
-from tests.harness import RunningApp
+from tests.harness import RunningApp, eventually
 
 Message = dict[str, Any]
 
@@ -29,20 +26,6 @@ def button(message: Message, text_part: str) -> str:
         if text_part in b["text"]:
             return b["callback_data"]
     raise AssertionError(f"no button {text_part!r} in {[b['text'] for b in buttons(message)]}")
-
-
-async def wait_until(
-    check: Callable[[], Any], timeout: float = 5.0, what: str = "condition"
-) -> Any:
-    """Poll an async `check` until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.03)
 
 
 class Reader:
@@ -75,7 +58,7 @@ class Reader:
             messages = await self.bot_messages()
             return messages[before] if len(messages) > before else None
 
-        result: Message = await wait_until(check, timeout, f"a reply in chat {self.chat_id}")
+        result: Message = await eventually(check, timeout, f"a reply in chat {self.chat_id}")
         return result
 
     async def press(self, message: Message, data: str) -> Message:
@@ -88,7 +71,7 @@ class Reader:
             current = await self.message(message_id)
             return current if len(current.get("callback_answers", [])) > answered else None
 
-        result: Message = await wait_until(check, 5.0, f"an answer to {data!r}")
+        result: Message = await eventually(check, 5.0, f"an answer to {data!r}")
         return result
 
     async def message(self, message_id: int) -> Message:
@@ -108,5 +91,5 @@ class Reader:
             current = await self.message(message_id)
             return current if fragment in body(current) and current["edited"] else None
 
-        result: Message = await wait_until(check, 5.0, f"message edited to contain {fragment!r}")
+        result: Message = await eventually(check, 5.0, f"message edited to contain {fragment!r}")
         return result

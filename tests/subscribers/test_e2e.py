@@ -15,8 +15,8 @@ from bot.redis_server import RedisServerProcess
 from storage.models.article import Article
 from storage.models.subscriber import Subscriber
 from storage.subscriptions import SubscriptionRepo
-from tests.harness import RunningApp, running_app
-from tests.subscribers.e2e import Reader, body, button, buttons, wait_until
+from tests.harness import RunningApp, eventually, running_app
+from tests.subscribers.e2e import Reader, body, button, buttons
 
 HEADLINE = "Токаев: Алматы становится"
 
@@ -275,7 +275,7 @@ async def test_user_who_blocked_the_bot_is_unsubscribed_on_403(
     async def unsubscribed() -> bool:
         return await subs.rubrics_of(reader.chat_id) == []
 
-    await wait_until(unsubscribed, what="the forbidden hook to unsubscribe the user")
+    await eventually(unsubscribed, what="the forbidden hook to unsubscribe the user")
 
 
 async def test_blocking_in_telegram_unsubscribes(app: RunningApp) -> None:
@@ -287,7 +287,7 @@ async def test_blocking_in_telegram_unsubscribes(app: RunningApp) -> None:
     async def unsubscribed() -> bool:
         return await subs.rubrics_of(reader.chat_id) == []
 
-    await wait_until(unsubscribed, what="my_chat_member kicked to unsubscribe the user")
+    await eventually(unsubscribed, what="my_chat_member kicked to unsubscribe the user")
 
 
 async def test_commands_menu_in_both_languages(app: RunningApp) -> None:
@@ -296,7 +296,7 @@ async def test_commands_menu_in_both_languages(app: RunningApp) -> None:
     async def published() -> bool:
         return bool(await bot.get_my_commands(scope=BotCommandScopeDefault()))
 
-    await wait_until(published, what="setMyCommands")
+    await eventually(published, what="setMyCommands")
     ru = {c.command: c.description for c in await bot.get_my_commands()}
     en = {c.command: c.description for c in await bot.get_my_commands(language_code="en")}
     assert ru["latest"] == "Последние новости" and en["latest"] == "Latest news"

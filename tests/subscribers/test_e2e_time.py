@@ -10,8 +10,8 @@ from redis.asyncio import Redis
 
 from bot.clock import VirtualClock
 from bot.redis_server import RedisServerProcess
-from tests.harness import running_app
-from tests.subscribers.e2e import Reader, body, button, buttons, wait_until
+from tests.harness import eventually, running_app
+from tests.subscribers.e2e import Reader, body, button, buttons
 
 MORNING = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)  # 08:00 in Almaty
 
@@ -55,7 +55,7 @@ async def test_digest_arrives_at_the_chosen_local_time(
             return None
 
         await clock.advance(3600 - 60)
-        digest = await wait_until(digest_arrived, timeout=10.0, what="the digest")
+        digest = await eventually(digest_arrived, timeout=10.0, what="the digest")
         assert clock.now() >= datetime(2026, 11, 25, 4, 0, tzinfo=UTC)
         text = body(digest)
         assert text.startswith("Дайджест за 25 ноября — 1 статья")

@@ -17,8 +17,7 @@ from bot.config import DeliverySettings
 from bot.formatting.post import build_post
 from bot.redis_server import RedisServerProcess
 from storage.models.delivery import DeliveryJob
-from tests.harness import RunningApp, running_app
-from tests.subscribers.e2e import wait_until
+from tests.harness import RunningApp, eventually, running_app
 
 READERS = 40
 RATE = 10.0  # messages per second overall: the fan-out alone takes ~4 s
@@ -47,7 +46,7 @@ async def test_channel_post_overtakes_a_big_fanout(app: RunningApp, sample_text:
     async def some_pushes_sent() -> bool:
         return len(await ledger.published_copies(article_id)) >= 3
 
-    await wait_until(some_pushes_sent, what="the fan-out to start")
+    await eventually(some_pushes_sent, what="the fan-out to start")
     queued_at = time.time()
     await app.services["outbox"].enqueue(
         DeliveryJob(
@@ -63,7 +62,7 @@ async def test_channel_post_overtakes_a_big_fanout(app: RunningApp, sample_text:
     async def everything_sent() -> bool:
         return len(await ledger.published_copies(article_id)) == READERS + 1
 
-    await wait_until(everything_sent, timeout=15.0, what="every push and the channel post")
+    await eventually(everything_sent, timeout=15.0, what="every push and the channel post")
     entries = {e.chat_id: e for e in await ledger.entries(article_id)}
     channel_at = entries[channel].at
     push_times = sorted(e.at for chat, e in entries.items() if chat != channel)
