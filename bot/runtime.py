@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,10 +83,20 @@ class Application:
             for task in pending:
                 log.warning("task %s did not stop within %.0f s", task.get_name(), timeout)
         self._tasks.clear()
-        for feature in self.features:
-            for closer in feature.closers:
-                await closer()
-        await self.ctx.bot.session.close()
+        try:
+            for feature in self.features:
+                for closer in feature.closers:
+                    await _guarded_close(closer, feature.name)
+        finally:
+            await self.ctx.bot.session.close()
+
+
+async def _guarded_close(closer: Callable[[], Awaitable[None]], name: str) -> None:
+    """Run one closer; a failing one is logged so the others (and the session) still close."""
+    try:
+        await closer()
+    except Exception:
+        log.exception("closing %s failed", name)
 
 
 def _log_crash(task: asyncio.Task[None]) -> None:

@@ -122,5 +122,7 @@ async def running_app(
         await app.start(polling=polling)
         yield RunningApp(app=app, sandbox=sandbox, redis=redis)
     finally:
-        await app.stop()
-        await redis.aclose()
+        try:
+            await app.stop()
+        finally:
+            await redis.aclose()
