@@ -6,12 +6,15 @@ button, so forged data can at worst name a rubric or article that does not exist
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import I18n
 from bot.inline_keyboards import callback_button, in_rows
-from bot.subscribers.service import QUIET_CHOICES, LatestPage, RubricChoice
+from bot.subscribers.service import QUIET_CHOICES, TIMEZONE_CHOICES, LatestPage, RubricChoice
+from bot.subscribers.timemath import utc_offset, zone
 from storage.models.article import Article
 from storage.models.subscriber import Subscriber
 
@@ -45,6 +48,18 @@ class SettingChoice(CallbackData, prefix="ss"):
 
     name: str
     value: str
+
+
+class SettingsPage(CallbackData, prefix="sp"):
+    """Navigation inside /settings: `tz` opens the time-zone choice, `main` goes back."""
+
+    page: str
+
+
+class ZoneChoice(CallbackData, prefix="sz"):
+    """A time-zone button in /settings: the IANA name (checked against the offered list)."""
+
+    zone: str
 
 
 class StopConfirm(CallbackData, prefix="sx"):
@@ -129,6 +144,34 @@ def settings_keyboard(sub: Subscriber, i18n: I18n, locale: str) -> InlineKeyboar
         if hours is not None
     ]
     rows.append(quiet)
+    rows.append([callback_button(i18n("sub.btn.timezone", locale), SettingsPage(page="tz"))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def zone_label(name: str, i18n: I18n, locale: str, now: datetime) -> str:
+    """`Алматы (UTC+5)`: the city in the user's language and the zone's offset right now."""
+    city = i18n(zone_text_key(name), locale)
+    return i18n("sub.tz.label", locale, city=city, offset=utc_offset(zone(name, "UTC"), now))
+
+
+def zone_text_key(name: str) -> str:
+    """The text key of an offered zone's city name (`Asia/Almaty` -> `sub.tz.asia.almaty`)."""
+    return "sub.tz." + name.lower().replace("/", ".")
+
+
+def timezone_keyboard(current: str, i18n: I18n, locale: str, now: datetime) -> InlineKeyboardMarkup:
+    """The offered zones, two a row, the current one checked; then «back to settings»."""
+    buttons = [
+        callback_button(
+            f"{CHECK} {zone_label(name, i18n, locale, now)}"
+            if name == current
+            else zone_label(name, i18n, locale, now),
+            ZoneChoice(zone=name),
+        )
+        for name in TIMEZONE_CHOICES
+    ]
+    rows = in_rows(buttons, 2)
+    rows.append([callback_button(i18n("sub.btn.back", locale), SettingsPage(page="main"))])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 

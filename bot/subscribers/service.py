@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import normalize_locale
 from bot.subscribers.ports import Articles, Rubrics
-from bot.subscribers.timemath import next_daily, parse_hhmm, zone
+from bot.subscribers.timemath import find_zone, next_daily, parse_hhmm, zone
 from storage.models.article import Article, Rubric
 from storage.models.post import Post
 from storage.models.subscriber import Locale, Subscriber
@@ -33,6 +33,19 @@ QUIET_CHOICES: dict[str, tuple[int, int] | None] = {
     "23-08": (23 * 60, 8 * 60),
     "00-09": (0, 9 * 60),
 }
+# The zones offered as buttons in /settings (any other IANA zone: /timezone Area/City).
+TIMEZONE_CHOICES = (
+    "Asia/Almaty",
+    "Asia/Qostanay",
+    "Asia/Aqtobe",
+    "Asia/Tashkent",
+    "Asia/Bishkek",
+    "Europe/Moscow",
+    "Asia/Yekaterinburg",
+    "Asia/Novosibirsk",
+    "Europe/Berlin",
+    "UTC",
+)
 _ARTICLE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _NUMBER = re.compile(r"^[+-]?\d+$")
 
@@ -107,6 +120,17 @@ class DigestChange:
     next_at: datetime | None = None
     value: str = ""
     pushes_restored: bool = False
+
+
+@dataclass
+class TimezoneChange:
+    """The outcome of /timezone or a tap on a zone button."""
+
+    status: Literal["show", "set", "unknown"]
+    tz: ZoneInfo
+    subscriber: Subscriber
+    next_digest: datetime | None = None
+    query: str = ""
 
 
 class SubscriberService:
@@ -304,6 +328,26 @@ class SubscriberService:
         updated = profile.subscriber.model_copy(update=update)
         await self._save(updated)
         return updated
+
+    async def set_timezone(
+        self, profile: Profile, name: str, *, menu_only: bool = False
+    ) -> TimezoneChange:
+        """/timezone [Area/City] or a zone button: show or change the user's time zone.
+
+        Saving goes through `_save`, which computes the digest's next time in the new zone, so
+        the digest and quiet hours follow the change. `menu_only` accepts only the zones the
+        /settings keyboard offers (button data may be forged).
+        """
+        sub = profile.subscriber
+        query = " ".join(name.split())
+        if not query:
+            return TimezoneChange("show", profile.tz, sub, await self._next_digest(sub.user_id))
+        tz = find_zone(query)
+        if tz is None or (menu_only and tz.key not in TIMEZONE_CHOICES):
+            return TimezoneChange("unknown", profile.tz, sub, query=query)
+        updated = sub.model_copy(update={"timezone": tz.key})
+        due = await self._save(updated)
+        return TimezoneChange("set", tz, updated, due)
 
     async def _save(self, sub: Subscriber) -> datetime | None:
         due = None

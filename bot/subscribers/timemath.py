@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 _HHMM = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 DAY_MINUTES = 24 * 60
@@ -79,3 +80,31 @@ def quiet_hours_end(now: datetime, start: int, end: int, tz: ZoneInfo) -> dateti
 def local_day(moment: datetime, tz: ZoneInfo) -> date:
     """The local calendar day of a moment."""
     return moment.astimezone(tz).date()
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> dict[str, str]:
+    """Every IANA zone name this system knows, by its lower-case spelling (read once)."""
+    return {name.lower(): name for name in available_timezones()}
+
+
+def find_zone(name: str) -> ZoneInfo | None:
+    """The IANA zone called `name` (`europe/moscow` is fine), or None when there is none."""
+    canonical = _zone_names().get(name.strip().lower())
+    if canonical is None:
+        return None
+    try:
+        return ZoneInfo(canonical)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def utc_offset(tz: ZoneInfo, now: datetime) -> str:
+    """The zone's offset at `now` as people write it: `UTC+5`, `UTC−3:30`, `UTC`."""
+    delta = now.astimezone(tz).utcoffset() or timedelta(0)
+    minutes = int(delta.total_seconds()) // 60
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")

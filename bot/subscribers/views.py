@@ -17,8 +17,14 @@ from bot.formatting.telegram_html import telegram_length
 from bot.i18n import I18n
 from bot.subscribers.keyboards import quiet_label
 from bot.subscribers.search import SearchResult
-from bot.subscribers.service import LATEST_MAX, DigestChange, LatestPage, RubricChange
-from bot.subscribers.timemath import format_hhmm, zone
+from bot.subscribers.service import (
+    LATEST_MAX,
+    DigestChange,
+    LatestPage,
+    RubricChange,
+    TimezoneChange,
+)
+from bot.subscribers.timemath import format_hhmm, utc_offset, zone
 from storage.models.article import Article
 from storage.models.post import Post
 from storage.models.subscriber import Subscriber
@@ -215,6 +221,24 @@ def settings_text(i18n: I18n, locale: str, sub: Subscriber, tz: ZoneInfo) -> str
         quiet=quiet,
         tz=tz.key,
     )
+
+
+def timezone_change_text(i18n: I18n, locale: str, change: TimezoneChange, now: datetime) -> str:
+    """The reply to /timezone: the current zone, the new one (with the next digest), or a miss."""
+    if change.status == "unknown":
+        return i18n("sub.tz.unknown", locale, query=esc(change.query[:60]))
+    tz = change.tz
+    offset = utc_offset(tz, now)
+    local = now.astimezone(tz).strftime("%H:%M")
+    key = "sub.tz.set" if change.status == "set" else "sub.tz.current"
+    text = i18n(key, locale, tz=tz.key, offset=offset, time=local)
+    sub = change.subscriber
+    if sub.digest_at is not None and change.next_digest is not None:
+        upcoming = when(i18n, locale, tz, change.next_digest, now)
+        text += " " + i18n("sub.tz.digest", locale, time=format_hhmm(sub.digest_at), next=upcoming)
+    if change.status == "show":
+        text += "\n\n" + i18n("sub.tz.usage", locale)
+    return text
 
 
 class DigestView:

@@ -37,6 +37,7 @@ COMMANDS = (
     "search",
     "digest",
     "settings",
+    "timezone",
     "stop",
 )
 _COMMAND_RETRIES = 5

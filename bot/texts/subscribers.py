@@ -30,6 +30,7 @@ CATALOG: Catalog = {
             "/search «слова» — поиск по статьям в любой форме слова\n"
             "/digest ЧЧ:ММ или off — ежедневный дайджест в выбранное время\n"
             "/settings — язык, мгновенные новости или только дайджест, тихие часы\n"
+            "/timezone Регион/Город — часовой пояс, например /timezone Europe/Moscow\n"
             "/stop — отписаться от всего и удалить ваши данные\n"
             "/help — эта справка"
         ),
@@ -44,6 +45,7 @@ CATALOG: Catalog = {
             "/search «words» — search articles by words in any form\n"
             "/digest HH:MM or off — a daily digest at the time you choose\n"
             "/settings — language, instant news or digest only, quiet hours\n"
+            "/timezone Area/City — your time zone, e.g. /timezone Europe/Moscow\n"
             "/stop — unsubscribe from everything and delete your data\n"
             "/help — this help"
         ),
@@ -59,6 +61,7 @@ CATALOG: Catalog = {
     "sub.cmd.search": {"ru": "Поиск по статьям", "en": "Search articles"},
     "sub.cmd.digest": {"ru": "Ежедневный дайджест", "en": "Daily digest"},
     "sub.cmd.settings": {"ru": "Настройки", "en": "Settings"},
+    "sub.cmd.timezone": {"ru": "Часовой пояс", "en": "Time zone"},
     "sub.cmd.stop": {"ru": "Отписаться от всего", "en": "Unsubscribe from everything"},
     # --- rubrics --------------------------------------------------------------------------
     "sub.count": {
@@ -300,6 +303,55 @@ CATALOG: Catalog = {
     "sub.btn.instant": {"ru": "Сразу", "en": "Instantly"},
     "sub.btn.digest_only": {"ru": "Только дайджест", "en": "Digest only"},
     "sub.btn.quiet_off": {"ru": "Без тихих часов", "en": "No quiet hours"},
+    "sub.btn.timezone": {"ru": "Часовой пояс", "en": "Time zone"},
+    "sub.btn.back": {"ru": "◀ Назад к настройкам", "en": "◀ Back to settings"},
+    # --- time zone --------------------------------------------------------------------
+    "sub.tz.choose": {
+        "ru": "Выберите часовой пояс — по нему приходит дайджест и отсчитываются тихие часы. "
+        "Другого нет в списке? Напишите, например, /timezone Asia/Tbilisi.",
+        "en": "Choose your time zone — the digest and quiet hours follow it. "
+        "Not in the list? Write e.g. /timezone Asia/Tbilisi.",
+    },
+    "sub.tz.label": {"ru": "{city} ({offset})", "en": "{city} ({offset})"},
+    "sub.tz.asia.almaty": {"ru": "Алматы", "en": "Almaty"},
+    "sub.tz.asia.qostanay": {"ru": "Костанай", "en": "Kostanay"},
+    "sub.tz.asia.aqtobe": {"ru": "Актобе", "en": "Aktobe"},
+    "sub.tz.asia.tashkent": {"ru": "Ташкент", "en": "Tashkent"},
+    "sub.tz.asia.bishkek": {"ru": "Бишкек", "en": "Bishkek"},
+    "sub.tz.europe.moscow": {"ru": "Москва", "en": "Moscow"},
+    "sub.tz.asia.yekaterinburg": {"ru": "Екатеринбург", "en": "Yekaterinburg"},
+    "sub.tz.asia.novosibirsk": {"ru": "Новосибирск", "en": "Novosibirsk"},
+    "sub.tz.europe.berlin": {"ru": "Берлин", "en": "Berlin"},
+    "sub.tz.utc": {"ru": "Всемирное время", "en": "Universal time"},
+    "sub.tz.saved": {"ru": "Часовой пояс — {tz}", "en": "Time zone — {tz}"},
+    "sub.tz.refused": {
+        "ru": "Такого часового пояса в списке нет — выберите другой, ничего не изменилось.",
+        "en": "That time zone is not in the list — please choose another; nothing changed.",
+    },
+    "sub.tz.current": {
+        "ru": "Ваш часовой пояс — {tz} ({offset}), сейчас там {time}.",
+        "en": "Your time zone is {tz} ({offset}); it is {time} there now.",
+    },
+    "sub.tz.set": {
+        "ru": "Готово — ваш часовой пояс теперь {tz} ({offset}), сейчас там {time}.",
+        "en": "Done — your time zone is now {tz} ({offset}); it is {time} there now.",
+    },
+    "sub.tz.digest": {
+        "ru": "Дайджест приходит в {time} по этому времени, ближайший — {next}.",
+        "en": "The digest arrives at {time} in this zone, the next one — {next}.",
+    },
+    "sub.tz.usage": {
+        "ru": "Сменить — /timezone Регион/Город, например /timezone Europe/Moscow, "
+        "или кнопкой «Часовой пояс» в /settings.",
+        "en": "To change it — /timezone Area/City, e.g. /timezone Europe/Moscow, "
+        "or the «Time zone» button in /settings.",
+    },
+    "sub.tz.unknown": {
+        "ru": "Не знаю часового пояса «{query}». Напишите его как Регион/Город — например, "
+        "/timezone Europe/Moscow или /timezone Asia/Almaty — или выберите в /settings.",
+        "en": "I don't know the time zone «{query}». Write it as Area/City — e.g. "
+        "/timezone Europe/Moscow or /timezone Asia/Almaty — or choose one in /settings.",
+    },
     "sub.btn.prev": {"ru": "◀ Новее", "en": "◀ Newer"},
     "sub.btn.next": {"ru": "Старше ▶", "en": "Older ▶"},
     # --- /stop ------------------------------------------------------------------------

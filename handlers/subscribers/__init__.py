@@ -20,6 +20,7 @@ def create_router() -> Router:
         settings,
         start,
         stop,
+        timezone,
     )
     from handlers.subscribers.middleware import ProfileMiddleware
 
@@ -36,6 +37,7 @@ def create_router() -> Router:
         search.create_router(),
         digest.create_router(),
         settings.create_router(),
+        timezone.create_router(),
         stop.create_router(),
         fallback.create_router(),
     )
