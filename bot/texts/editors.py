@@ -91,6 +91,11 @@ _DESK: Catalog = {
         "/route [рубрики через запятую | все] — какие рубрики публикует канал\n"
         "/pause, /resume — остановить и возобновить публикации\n"
         "/quiet 23:00-07:00 | off — тихие часы\n"
+        "/interval [минуты | off] — наименьший промежуток между постами\n"
+        "/catchup [сразу | распределить | пропустить 6] — что делать с постами после простоя\n"
+        "/timezone [Asia/Almaty] — часовой пояс канала (свой — в /settings)\n"
+        "/signature [HTML-текст | off] — подпись под постами\n"
+        "/silent [on | off] — посты по расписанию без звука\n"
         "/stats [day | week | month] — статистика\n"
         "/editors, /grant @имя, /revoke @имя — редакторы\n"
         "/audit — журнал действий",
@@ -100,6 +105,11 @@ _DESK: Catalog = {
         "/route [rubrics, comma-separated | all] — which rubrics the channel publishes\n"
         "/pause, /resume — stop and resume publishing\n"
         "/quiet 23:00-07:00 | off — quiet hours\n"
+        "/interval [minutes | off] — the least gap between posts\n"
+        "/catchup [now | spread | skip 6] — what happens to posts after downtime\n"
+        "/timezone [Asia/Almaty] — the channel's time zone (your own — in /settings)\n"
+        "/signature [HTML text | off] — the signature under posts\n"
+        "/silent [on | off] — scheduled posts without sound\n"
         "/stats [day | week | month] — statistics\n"
         "/editors, /grant @name, /revoke @name — editors\n"
         "/audit — the action log",
@@ -418,6 +428,131 @@ _ADMIN: Catalog = {
     ),
     "admin.quiet.cleared": _t(
         "Тихие часы «{title}» отменены.", "Quiet hours of “{title}” are cleared."
+    ),
+    "admin.minutes": _t(
+        _ru("{n} минута", "{n} минуты", "{n} минут"), _en("{n} minute", "{n} minutes")
+    ),
+    "admin.seconds": _t(
+        _ru("{n} секунда", "{n} секунды", "{n} секунд"), _en("{n} second", "{n} seconds")
+    ),
+    # after «старше»: the genitive (старше 1 часа, 3 часов, 21 часа)
+    "admin.hours.older": _t(
+        _ru("{n} часа", "{n} часов", "{n} часов"), _en("{n} hour", "{n} hours")
+    ),
+    "admin.interval.show": _t(
+        "Наименьший промежуток между постами в «{title}»: {value}.",
+        "The least gap between posts in “{title}”: {value}.",
+    ),
+    "admin.interval.none": _t("нет", "none"),
+    "admin.interval.set": _t(
+        "Готово: наименьший промежуток между постами в «{title}» — {value}.",
+        "Done: the least gap between posts in “{title}” is {value}.",
+    ),
+    "admin.interval.usage": _t(
+        "Не понял промежуток. Пришлите число минут от 0 до {max} — например, /interval 30 — "
+        "или /interval off, чтобы убрать его. Ничего не изменено.",
+        "I didn't understand the gap. Send a number of minutes from 0 to {max} — e.g. "
+        "/interval 30 — or /interval off to remove it. Nothing was changed.",
+    ),
+    "admin.catchup.publish_now": _t(
+        "сразу опубликовать пропущенное (по посту за каждый пропущенный слот)",
+        "publish what was missed at once (one post per missed slot)",
+    ),
+    "admin.catchup.spread": _t(
+        "распределить: пропущенные слоты не догоняются, очередь идёт в следующие слоты",
+        "spread: missed slots are not made up, the queue goes into the next slots",
+    ),
+    "admin.catchup.skip_older": _t(
+        "пропускать посты старше {hours}, остальные — в следующие слоты",
+        "skip posts older than {hours}, the rest go into the next slots",
+    ),
+    "admin.catchup.show": _t(
+        "После простоя «{title}»: {policy}.", "After downtime, “{title}”: {policy}."
+    ),
+    "admin.catchup.set": _t(
+        "Готово: после простоя «{title}» — {policy}.",
+        "Done: after downtime, “{title}”: {policy}.",
+    ),
+    "admin.catchup.usage": _t(
+        "Не понял. Варианты: /catchup сразу (now), /catchup распределить (spread) или "
+        "/catchup пропустить 6 (skip 6) — пропускать посты старше 6 часов. Ничего не изменено.",
+        "I didn't understand. Options: /catchup now, /catchup spread, or /catchup skip 6 — "
+        "skip posts older than 6 hours. Nothing was changed.",
+    ),
+    "admin.timezone.show": _t(
+        "Часовой пояс «{title}»: {zone}.", "The time zone of “{title}”: {zone}."
+    ),
+    "admin.timezone.set": _t(
+        "Готово: часовой пояс «{title}» — {zone}. Слоты и тихие часы считаются по нему.",
+        "Done: the time zone of “{title}” is {zone}. Slots and quiet hours follow it.",
+    ),
+    "admin.timezone.unknown": _t(
+        "Часовой пояс «{zone}» не найден. Пришлите его в виде Регион/Город, например: "
+        "/timezone Asia/Almaty или /timezone Europe/Moscow. Ничего не изменено.",
+        "Time zone “{zone}” not found. Send it as Area/City, e.g. /timezone Asia/Almaty or "
+        "/timezone Europe/Moscow. Nothing was changed.",
+    ),
+    "admin.signature.show": _t(
+        "Подпись под постами «{title}»:\n{signature}",
+        "The signature under posts of “{title}”:\n{signature}",
+    ),
+    "admin.signature.none": _t(
+        "У постов «{title}» нет подписи. Добавить — /signature и текст (можно HTML Telegram).",
+        "Posts of “{title}” have no signature. Add one — /signature and the text "
+        "(Telegram HTML allowed).",
+    ),
+    "admin.signature.set": _t(
+        "Готово: подпись под постами «{title}»:\n{signature}",
+        "Done: the signature under posts of “{title}”:\n{signature}",
+    ),
+    "admin.signature.cleared": _t(
+        "Подпись под постами «{title}» убрана.",
+        "The signature under posts of “{title}” is removed.",
+    ),
+    "admin.signature.bad": _t(
+        "Подпись не принята: {reason}. Ничего не изменено. Можно использовать теги Telegram "
+        "(b, i, u, s, a href, code, tg-spoiler); символы <, > и & вне тегов пишите как "
+        "&lt;, &gt; и &amp;.",
+        "The signature was not accepted: {reason}. Nothing was changed. Telegram tags are "
+        "allowed (b, i, u, s, a href, code, tg-spoiler); write <, > and & outside tags as "
+        "&lt;, &gt; and &amp;.",
+    ),
+    "admin.signature.bad.unescaped": _t(
+        "символ «{what}» вне тега не экранирован",
+        "the character “{what}” outside a tag is not escaped",
+    ),
+    "admin.signature.bad.unclosed": _t("тег <{what}> не закрыт", "the tag <{what}> is not closed"),
+    "admin.signature.bad.tag": _t(
+        "тег <{what}> Telegram не поддерживает", "Telegram does not support the tag <{what}>"
+    ),
+    "admin.signature.bad.order": _t(
+        "тег </{what}> закрыт не на своём месте", "the tag </{what}> is closed out of order"
+    ),
+    "admin.signature.bad.link": _t(
+        "у ссылки <{what}> адрес должен начинаться с https://, http://, tg:// или mailto",
+        "the link <{what}> must point to an https://, http://, tg:// or mailto address",
+    ),
+    "admin.silent.show.on": _t(
+        "Посты «{title}» по расписанию уходят без звука.",
+        "Scheduled posts of “{title}” go out without sound.",
+    ),
+    "admin.silent.show.off": _t(
+        "Посты «{title}» по расписанию уходят со звуком.",
+        "Scheduled posts of “{title}” go out with sound.",
+    ),
+    "admin.silent.set.on": _t(
+        "Готово: посты «{title}» по расписанию будут уходить без звука.",
+        "Done: scheduled posts of “{title}” will go out without sound.",
+    ),
+    "admin.silent.set.off": _t(
+        "Готово: посты «{title}» по расписанию будут уходить со звуком.",
+        "Done: scheduled posts of “{title}” will go out with sound.",
+    ),
+    "admin.silent.usage": _t(
+        "Не понял. Пришлите /silent on — без звука — или /silent off — со звуком. "
+        "Ничего не изменено.",
+        "I didn't understand. Send /silent on — without sound — or /silent off — with sound. "
+        "Nothing was changed.",
     ),
     "admin.editors.none": _t(
         "У «{title}» пока нет редакторов. Добавить — /grant @имя или /grant без аргументов "

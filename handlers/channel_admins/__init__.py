@@ -1,4 +1,4 @@
-"""Handlers for channel admins: settings, statistics, editors and the audit log.
+"""Handlers for channel admins: settings, post options, statistics, editors, the audit log.
 
 The package router lets in private chats of users who administer at least one channel (or
 own the bot); everyone else falls through to the subscribers. Each command checks the admin
@@ -33,6 +33,11 @@ ADMIN_COMMANDS = frozenset(
         "/pause",
         "/resume",
         "/quiet",
+        "/interval",
+        "/catchup",
+        "/timezone",
+        "/signature",
+        "/silent",
         "/stats",
         "/editors",
         "/grant",
@@ -40,14 +45,20 @@ ADMIN_COMMANDS = frozenset(
         "/audit",
     }
 )
+# Commands whose name the subscribers use too (`/timezone` is also a reader's own zone): when
+# someone outside the admins sends one, it is the subscribers' command, not a refused one.
+SHARED_WITH_SUBSCRIBERS = frozenset({"/timezone"})
 
 
 def _registry() -> dict[str, Command]:
+    from handlers.channel_admins.options import OPTION_COMMANDS
     from handlers.channel_admins.people import PEOPLE_COMMANDS
     from handlers.channel_admins.settings import SETTINGS_COMMANDS
     from handlers.channel_admins.stats import STATS_COMMANDS
 
-    return {c.name: c for c in (*SETTINGS_COMMANDS, *PEOPLE_COMMANDS, *STATS_COMMANDS)}
+    return {
+        c.name: c for c in (*SETTINGS_COMMANDS, *OPTION_COMMANDS, *PEOPLE_COMMANDS, *STATS_COMMANDS)
+    }
 
 
 def create_router() -> Router:
@@ -57,7 +68,7 @@ def create_router() -> Router:
 
     commands = _registry()
     router = Router(name="channel_admins")
-    gate = DeskGate(ADMIN_COMMANDS, learn_usernames=False)
+    gate = DeskGate(ADMIN_COMMANDS - SHARED_WITH_SUBSCRIBERS, learn_usernames=False)
     router.message.outer_middleware(gate)
     router.callback_query.outer_middleware(gate)
     router.message.filter(DeskAudience("admin"))

@@ -53,7 +53,8 @@ async def _routing(env: Env, channel: Channel) -> str:
     return ", ".join(names.get(slug, slug) for slug in channel.routing) or "—"
 
 
-async def _guard(env: Env, work: Any) -> Channel | None:
+async def guard(env: Env, work: Any) -> Channel | None:
+    """The changed channel, or None after telling the user why the change was refused."""
     try:
         result: Channel = await work
     except PublishingError as exc:
@@ -69,7 +70,7 @@ async def slots(env: Env, channel: Channel, args: list[str]) -> None:
         await env.say("admin.slots.show", title=title(channel), slots=shown)
         return
     times = [t for arg in args for t in arg.replace(",", " ").split()]
-    changed = await _guard(env, env.desk.publisher.set_slots(channel.id, times))
+    changed = await guard(env, env.desk.publisher.set_slots(channel.id, times))
     if changed is not None:
         await env.say("admin.slots.set", title=title(channel), slots=", ".join(changed.slots))
 
@@ -83,7 +84,7 @@ async def route(env: Env, channel: Channel, args: list[str]) -> None:
         return
     names = [n.strip() for n in " ".join(args).split(",") if n.strip()]
     wanted = None if len(names) == 1 and names[0].lower() in ALL_WORDS else names
-    changed = await _guard(env, env.desk.publisher.set_routing(channel.id, wanted))
+    changed = await guard(env, env.desk.publisher.set_routing(channel.id, wanted))
     if changed is not None:
         await env.say("admin.route.set", title=title(channel), rubrics=await _routing(env, changed))
 
@@ -91,14 +92,14 @@ async def route(env: Env, channel: Channel, args: list[str]) -> None:
 async def pause(env: Env, channel: Channel, args: list[str]) -> None:
     """Stop publishing (posts keep queueing)."""
     del args
-    if await _guard(env, env.desk.publisher.pause(channel.id)) is not None:
+    if await guard(env, env.desk.publisher.pause(channel.id)) is not None:
         await env.say("admin.pause.done", title=title(channel))
 
 
 async def resume(env: Env, channel: Channel, args: list[str]) -> None:
     """Publish again (the catch-up policy decides about missed slots)."""
     del args
-    if await _guard(env, env.desk.publisher.resume(channel.id)) is not None:
+    if await guard(env, env.desk.publisher.resume(channel.id)) is not None:
         await env.say("admin.resume.done", title=title(channel))
 
 
@@ -111,7 +112,7 @@ async def quiet(env: Env, channel: Channel, args: list[str]) -> None:
         return
     text = "".join(args)
     start = None if text.lower() in OFF_WORDS else text.replace("–", "-").replace("—", "-")
-    changed = await _guard(env, env.desk.publisher.set_quiet(channel.id, start))
+    changed = await guard(env, env.desk.publisher.set_quiet(channel.id, start))
     if changed is None:
         return
     if changed.quiet is None:

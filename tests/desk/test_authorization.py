@@ -3,7 +3,9 @@
 Channel «Вестник А» (@vestnik_a) is the channel each command names. Allowed: the command
 answers with its success text. Denied: a member of the desk gets a polite refusal, anyone
 else falls through to the subscribers' router; in both cases the tracked Redis state is
-byte-for-byte unchanged and the audit log holds the denial. One app serves the whole module.
+byte-for-byte unchanged and the audit log holds the denial. `/timezone` is also the
+subscribers' own command: outside the desk it answers as theirs and is not a denial. One
+app serves the whole module.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ class Case:
     success: str
     replies: int = 1
     check: str | None = None  # name of a state check after success
+    # Also a subscribers' command: outside the desk it is theirs (this answer, no audit entry).
+    subscribers_answer: str | None = None
 
     @property
     def name(self) -> str:
@@ -73,6 +77,27 @@ CASES = [
     Case("/pause @vestnik_a", "admin", "на паузе", check="paused"),
     Case("/resume @vestnik_a", "admin", "возобновлены"),
     Case("/quiet @vestnik_a 23:00-07:00", "admin", "23:00–07:00", check="quiet"),
+    Case("/interval @vestnik_a 30", "admin", "«Вестник А» — 30 минут", check="interval"),
+    Case("/interval @vestnik_a", "admin", "промежуток между постами в «Вестник А»: нет"),
+    Case("/catchup @vestnik_a пропустить 6", "admin", "старше 6 часов", check="catchup"),
+    Case("/catchup @vestnik_a", "admin", "После простоя «Вестник А»: распределить"),
+    Case(
+        "/timezone @vestnik_a Europe/Moscow",
+        "admin",
+        "— Europe/Moscow",
+        check="timezone",
+        subscribers_answer="Не знаю часового пояса «@vestnik_a Europe/Moscow»",
+    ),
+    Case(
+        "/timezone @vestnik_a",
+        "admin",
+        "Часовой пояс «Вестник А»: Asia/Almaty",
+        subscribers_answer="Не знаю часового пояса «@vestnik_a»",
+    ),
+    Case("/signature @vestnik_a <b>Вестник</b>", "admin", "<b>Вестник</b>", check="signature"),
+    Case("/signature @vestnik_a", "admin", "У постов «Вестник А» нет подписи"),
+    Case("/silent @vestnik_a off", "admin", "будут уходить со звуком", check="loud"),
+    Case("/silent @vestnik_a", "admin", "«Вестник А» по расписанию уходят без звука"),
     Case("/stats @vestnik_a week", "admin", "Статистика «Вестник А» за неделю"),
     Case("/editors @vestnik_a", "admin", "редактор"),
     Case(f"/grant @vestnik_a {NEWCOMER}", "admin", "редактор «Вестник А»", check="granted"),
@@ -113,6 +138,16 @@ async def check_state(world: DeskWorld, check: str | None) -> None:
         assert a.paused
     elif check == "quiet":
         assert (a.quiet.start, a.quiet.end) == ("23:00", "07:00")
+    elif check == "interval":
+        assert a.min_interval == 30 * 60
+    elif check == "catchup":
+        assert (a.catchup, a.catchup_max_age) == ("skip_older", 6 * 3600)
+    elif check == "timezone":
+        assert a.timezone == "Europe/Moscow"
+    elif check == "signature":
+        assert a.template.signature == "<b>Вестник</b>"
+    elif check == "loud":
+        assert not a.silent_slot_posts
     elif check == "granted":
         assert NEWCOMER in await roles.repo.editors(world.channel_a)
     elif check == "revoked":
@@ -147,6 +182,11 @@ async def test_matrix(world: DeskWorld, case: Case, role: str) -> None:
             return
         if handled_by_desk(case, role):
             assert REFUSAL in text, text
+        elif case.subscribers_answer is not None:
+            assert case.subscribers_answer in text, text
+            assert await world.snapshot() == before, "the subscribers' command changed the state"
+            assert not [e for e in await world.audit_since(audit_before) if e.user_id == user_id]
+            return
         else:
             assert FALLTHROUGH.format(command=case.name) in text, text
         assert await world.snapshot() == before, "a refused command changed the state"

@@ -1,0 +1,223 @@
+"""`/interval`, `/catchup`, `/timezone`, `/signature`, `/silent`: per-channel post options.
+
+Each shows the current value without arguments and changes it with one; bad input gets a
+usage text and changes nothing. The role check and the audit happen in `run_command`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from zoneinfo import available_timezones
+
+from aiogram.types import Message
+
+from bot.publishing.errors import PublishingError
+from handlers.channel_admins.settings import OFF_WORDS, guard
+from handlers.editors.common import Command, Env, publishing_error, title
+from storage.models.channel import CatchupPolicy, Channel
+
+MAX_INTERVAL_MINUTES = 24 * 60
+MAX_SKIP_HOURS = 7 * 24
+ON_WORDS = frozenset({"on", "вкл", "да", "yes"})
+MINUTE_WORDS = frozenset({"м", "мин", "минут", "минуты", "минута", "min", "mins", "minutes"})
+CATCHUP_WORDS: dict[str, CatchupPolicy] = {
+    "now": "publish_now",
+    "publish_now": "publish_now",
+    "сразу": "publish_now",
+    "spread": "spread",
+    "распределить": "spread",
+    "skip": "skip_older",
+    "skip_older": "skip_older",
+    "пропустить": "skip_older",
+    "пропускать": "skip_older",
+}
+# What the HTML check says (bot.formatting.telegram_html), as a text key and its fields.
+_HTML_PROBLEMS = (
+    (re.compile(r"unescaped '(.)'"), "admin.signature.bad.unescaped"),
+    (re.compile(r"unclosed <([\w-]+)>"), "admin.signature.bad.unclosed"),
+    (re.compile(r"unsupported tag <([\w-]+)>"), "admin.signature.bad.tag"),
+    (re.compile(r"</([\w-]+)> at \d+ but expected"), "admin.signature.bad.order"),
+    (re.compile(r"<(a)> at \d+ needs an http"), "admin.signature.bad.link"),
+)
+
+
+def _minutes(seconds: int) -> int:
+    return seconds // 60
+
+
+async def interval(env: Env, channel: Channel, args: list[str]) -> None:
+    """Show, set (`/interval 30`, minutes) or clear (`/interval off`) the least gap."""
+    if not args:
+        await env.say("admin.interval.show", title=title(channel), value=_interval(env, channel))
+        return
+    minutes = _parse_minutes(args)
+    if minutes is None:
+        await env.say("admin.interval.usage", max=MAX_INTERVAL_MINUTES)
+        return
+    work = env.desk.publisher.set_min_interval(channel.id, minutes * 60)
+    changed = await guard(env, work)
+    if changed is not None:
+        await env.say("admin.interval.set", title=title(channel), value=_interval(env, changed))
+
+
+def _parse_minutes(args: list[str]) -> int | None:
+    """Minutes from `30`, `30 мин` or `off`/`0`; None for anything else or out of range."""
+    if len(args) == 1 and args[0].lower() in OFF_WORDS:
+        return 0
+    number = args[0].lower()
+    unit = args[1:]
+    for word in MINUTE_WORDS:
+        if not unit and number.endswith(word) and number[: -len(word)].isdigit():
+            number = number[: -len(word)]
+            break
+    if not number.isdigit() or len(unit) > 1 or (unit and unit[0].lower() not in MINUTE_WORDS):
+        return None
+    minutes = int(number)
+    return minutes if minutes <= MAX_INTERVAL_MINUTES else None
+
+
+def _interval(env: Env, channel: Channel) -> str:
+    if channel.min_interval <= 0:
+        return env.t("admin.interval.none")
+    minutes = _minutes(channel.min_interval)
+    if minutes * 60 != channel.min_interval or minutes == 0:
+        return env.t("admin.seconds", n=channel.min_interval)
+    return env.t("admin.minutes", n=minutes)
+
+
+async def catchup(env: Env, channel: Channel, args: list[str]) -> None:
+    """Show or set what happens to missed slots after downtime (`/catchup skip 6`)."""
+    if not args:
+        await env.say("admin.catchup.show", title=title(channel), policy=_policy(env, channel))
+        return
+    parsed = _parse_catchup(args)
+    if parsed is None:
+        await env.say("admin.catchup.usage")
+        return
+    policy, hours = parsed
+    max_age = hours * 3600 if hours is not None else None
+    changed = await guard(env, env.desk.publisher.set_catchup(channel.id, policy, max_age))
+    if changed is not None:
+        await env.say("admin.catchup.set", title=title(channel), policy=_policy(env, changed))
+
+
+def _parse_catchup(args: list[str]) -> tuple[CatchupPolicy, int | None] | None:
+    """`now`, `spread`, `skip <hours>` (or Russian); `skip` alone keeps the current limit."""
+    policy = CATCHUP_WORDS.get(args[0].lower())
+    if policy is None or len(args) > 2:
+        return None
+    if policy != "skip_older":
+        return (policy, None) if len(args) == 1 else None
+    if len(args) == 1:
+        return policy, None
+    hours = args[1].lower().removesuffix("ч").removesuffix("h")
+    if not hours.isdigit() or not 0 < int(hours) <= MAX_SKIP_HOURS:
+        return None
+    return policy, int(hours)
+
+
+def _policy(env: Env, channel: Channel) -> str:
+    if channel.catchup == "skip_older":
+        hours = env.t("admin.hours.older", n=max(1, channel.catchup_max_age // 3600))
+        return env.t("admin.catchup.skip_older", hours=hours)
+    return env.t(f"admin.catchup.{channel.catchup}")
+
+
+async def timezone(env: Env, channel: Channel, args: list[str]) -> None:
+    """Show or set the channel's time zone (`/timezone Europe/Moscow`)."""
+    if not args:
+        await env.say("admin.timezone.show", title=title(channel), zone=channel.timezone)
+        return
+    zone = _zone(args[0]) if len(args) == 1 else None
+    if zone is None:
+        await env.say("admin.timezone.unknown", zone=" ".join(args))
+        return
+    changed = await guard(env, env.desk.publisher.set_timezone(channel.id, zone))
+    if changed is not None:
+        await env.say("admin.timezone.set", title=title(channel), zone=changed.timezone)
+
+
+@cache
+def _zones() -> dict[str, str]:
+    """Every IANA zone name by its lower-case spelling (read once, on first use)."""
+    return {name.lower(): name for name in available_timezones()}
+
+
+def _zone(text: str) -> str | None:
+    """The IANA name for `asia/almaty` or `Asia/Almaty`; None if there is no such zone."""
+    return _zones().get(text.strip().lower())
+
+
+async def signature(env: Env, channel: Channel, args: list[str]) -> None:
+    """Show, set (`/signature <b>Вестник</b>`, Telegram HTML) or clear (`off`) the signature."""
+    if not args:
+        current = channel.template.signature
+        if current:
+            await env.say("admin.signature.show", title=title(channel), signature=current)
+        else:
+            await env.say("admin.signature.none", title=title(channel))
+        return
+    text = _rest_of_message(env, args)
+    value = None if text.lower() in OFF_WORDS else text
+    try:
+        changed = await env.desk.publisher.set_template(channel.id, signature=value)
+    except PublishingError as exc:
+        await env.send(_signature_problem(env, exc))
+        return
+    if changed.template.signature is None:
+        await env.say("admin.signature.cleared", title=title(channel))
+    else:
+        shown = changed.template.signature
+        await env.say("admin.signature.set", title=title(channel), signature=shown)
+
+
+def _rest_of_message(env: Env, args: list[str]) -> str:
+    """The arguments as typed (line breaks kept) when they are the tail of the message."""
+    text = env.event.text if isinstance(env.event, Message) else None
+    if text:
+        skip = len(text.split()) - len(args)
+        parts = text.split(maxsplit=skip) if skip > 0 else []
+        if len(parts) == skip + 1 and parts[skip].split() == args:
+            return parts[skip].strip()
+    return " ".join(args)
+
+
+def _signature_problem(env: Env, exc: PublishingError) -> str:
+    """Why the signature was refused, in the user's words where the check's reason is known."""
+    if exc.code != "bad_value" or "invalid post template" not in exc.message:
+        return publishing_error(env, exc)
+    detail = exc.message.removeprefix("invalid post template: ")
+    for pattern, key in _HTML_PROBLEMS:
+        found = pattern.search(detail)
+        if found:
+            return env.t("admin.signature.bad", reason=env.t(key, what=found.group(1)))
+    return env.t("admin.signature.bad", reason=detail)
+
+
+async def silent(env: Env, channel: Channel, args: list[str]) -> None:
+    """Show or set whether slot posts go out without sound (`/silent on|off`)."""
+    if not args:
+        await env.say(_silent_key(channel, "show"), title=title(channel))
+        return
+    word = args[0].lower() if len(args) == 1 else ""
+    if word not in ON_WORDS and word not in OFF_WORDS:
+        await env.say("admin.silent.usage")
+        return
+    work = env.desk.publisher.set_silent_slot_posts(channel.id, word in ON_WORDS)
+    changed = await guard(env, work)
+    if changed is not None:
+        await env.say(_silent_key(changed, "set"), title=title(channel))
+
+
+def _silent_key(channel: Channel, verb: str) -> str:
+    return f"admin.silent.{verb}.{'on' if channel.silent_slot_posts else 'off'}"
+
+
+OPTION_COMMANDS = (
+    Command("interval", "admin", interval, reads_without_args=True),
+    Command("catchup", "admin", catchup, reads_without_args=True),
+    Command("timezone", "admin", timezone, reads_without_args=True),
+    Command("signature", "admin", signature, reads_without_args=True),
+    Command("silent", "admin", silent, reads_without_args=True),
+)
