@@ -126,10 +126,6 @@ class Keys:
         """STRING: a delivery job as JSON."""
         return self._k("outbox", "job", job_id)
 
-    def outbox_seq(self) -> str:
-        """STRING counter: the last job number issued."""
-        return self._k("outbox", "seq")
-
     def outbox_ready(self, lane: str) -> str:
         """ZSET: job id -> not-before time, per lane (`channel` before `push`)."""
         return self._k("outbox", "ready", lane)
