@@ -17,7 +17,7 @@ from bot.publishing.service import PublishingService
 from bot.redis_server import RedisServerProcess
 from storage.models.article import Article
 from storage.models.channel import Channel
-from tests.harness import Message, RunningApp, running_app
+from tests.harness import Message, RunningApp, eventually, running_app
 from tests.publishing.conftest import local
 
 
@@ -34,12 +34,13 @@ async def register_channel(app: RunningApp, title: str, admin_id: int) -> int:
 
 async def wait_channel(app: RunningApp, chat_id: int, status: str) -> Channel:
     """The channel record once it has `status` (the update is handled asynchronously)."""
-    for _ in range(100):
+
+    async def with_status() -> Channel | None:
         channel = await app.services["channels"].get(chat_id)
-        if channel is not None and channel.status == status:
-            return channel  # type: ignore[no-any-return]
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"channel {chat_id} never became {status}")
+        return channel if channel is not None and channel.status == status else None
+
+    found: Channel = await eventually(with_status, timeout=5, what=f"{chat_id} to be {status}")
+    return found
 
 
 async def test_my_chat_member_registers_and_deactivates_with_private_notices(
@@ -144,12 +145,12 @@ async def pump(
 
 async def wait_ledger(app: RunningApp, article_id: str, status: str) -> None:
     """Until the ledger has an event with `status` for the article."""
-    for _ in range(200):
+
+    async def has_event() -> bool:
         events = await app.services["ledger"].events(article_id)
-        if status in [e.status for e in events]:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"no {status} event for article {article_id}")
+        return status in [e.status for e in events]
+
+    await eventually(has_event, timeout=10, what=f"a {status} event for article {article_id}")
 
 
 async def test_a_group_upgraded_to_a_supergroup_keeps_its_record_and_queue(
