@@ -31,7 +31,7 @@ from redis.exceptions import RedisError
 from bot.clock import Clock
 from bot.delivery.background import listen_for_wake, renew_leases
 from bot.delivery.engine_config import EngineConfig, EngineCounters
-from bot.delivery.outcomes import ForbiddenHook, Hooks, MigrateHook, Outcomes
+from bot.delivery.outcomes import CompletedHook, ForbiddenHook, Hooks, MigrateHook, Outcomes
 from bot.delivery.sender import Retry, Sender
 from bot.delivery.settling import Settler
 from storage.models.delivery import DeliveryJob
@@ -40,7 +40,14 @@ from storage.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DeliveryEngine", "EngineConfig", "EngineCounters", "ForbiddenHook", "MigrateHook"]
+__all__ = [
+    "CompletedHook",
+    "DeliveryEngine",
+    "EngineConfig",
+    "EngineCounters",
+    "ForbiddenHook",
+    "MigrateHook",
+]
 
 
 class DeliveryEngine:
@@ -77,6 +84,7 @@ class DeliveryEngine:
             held=self._held,
             room=self._room,
             flush_delay=self.config.flush_delay,
+            on_settled=self._hooks.run_completed,
         )
         self._outcomes = Outcomes(
             outbox=outbox,
@@ -102,6 +110,12 @@ class DeliveryEngine:
     def add_migrate_hook(self, hook: MigrateHook) -> None:
         """Call `hook(old_chat_id, new_chat_id)` when a group turned into a supergroup."""
         self._hooks.migrate.append(hook)
+
+    def add_completed_hook(self, hook: CompletedHook) -> None:
+        """Call `hook(job, message_id)` after a job Telegram accepted is settled (its ledger
+        entry written). Publishing follows up a copy whose article changed or was retracted
+        while it was being sent. Hooks must be quick and idempotent."""
+        self._hooks.completed.append(hook)
 
     # --- lifecycle ----------------------------------------------------------------------
     @property

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from redis.exceptions import RedisError
@@ -19,13 +19,14 @@ from bot.delivery.engine_config import EngineConfig, EngineCounters
 from bot.delivery.sender import Failed, Result, Retry, Sent
 from bot.delivery.settling import Settler
 from storage.models.delivery import DeliveryJob
-from storage.outbox import OutboxRepo
+from storage.outbox import OutboxRepo, Settlement
 from storage.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
 ForbiddenHook = Callable[[int, DeliveryJob, str], Awaitable[None]]
 MigrateHook = Callable[[int, int], Awaitable[None]]
+CompletedHook = Callable[[DeliveryJob, int | None], Awaitable[None]]
 
 
 @dataclass(slots=True)
@@ -34,11 +35,24 @@ class Hooks:
 
     forbidden: list[ForbiddenHook] = field(default_factory=list)
     migrate: list[MigrateHook] = field(default_factory=list)
+    completed: list[CompletedHook] = field(default_factory=list)
 
     async def run_migrate(self, old: int, new: int) -> None:
         """Tell every migrate hook that chat `old` is now `new` (a failing hook is logged)."""
         for hook in list(self.migrate):
             await _guarded(hook(old, new), "migrate hook")
+
+    async def run_completed(self, settlements: Sequence[Settlement]) -> None:
+        """Tell every completed hook about each settled job Telegram accepted (with the
+        message id; its ledger entry is written by then). A failing hook is logged."""
+        if not self.completed:
+            return
+        for settlement in settlements:
+            if settlement.op != "c":
+                continue
+            message_id = None if settlement.at == "null" else int(settlement.at)
+            for hook in list(self.completed):
+                await _guarded(hook(settlement.job, message_id), "completed hook")
 
     async def run_forbidden(self, job: DeliveryJob, description: str) -> None:
         """Tell every forbidden hook that Telegram refused the job's chat for good."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 
 from redis.exceptions import RedisError
 
@@ -31,12 +32,14 @@ class Settler:
         held: dict[str, DeliveryJob],
         room: asyncio.Event,
         flush_delay: float,
+        on_settled: Callable[[Sequence[Settlement]], Awaitable[None]] | None = None,
     ) -> None:
         self.outbox = outbox
         self.clock = clock
         self.held = held
         self.room = room
         self.flush_delay = flush_delay
+        self.on_settled = on_settled
         self.pending: list[Settlement] = []
         self._flusher: asyncio.Task[None] | None = None
 
@@ -64,6 +67,8 @@ class Settler:
             for settlement in batch:
                 self.held.pop(settlement.job.id, None)
             self.room.set()
+            if self.on_settled is not None:
+                await self.on_settled(batch)
 
     async def drain(self) -> None:
         """Wait for the running flush, then write whatever is still pending."""
