@@ -94,21 +94,27 @@ class BotState:
             self.updates.popleft()
 
     def set_allowed(self, raw: Any) -> frozenset[str] | None:
-        """Validate an ``allowed_updates`` list; ``[]`` restores the default set."""
+        """Validate an ``allowed_updates`` list; ``[]`` restores the default set.
+
+        Only the filter is returned: as on Telegram, it applies to updates created after the
+        call, and updates already queued are still delivered.
+        """
         if raw is None:
             return self.allowed
         if not isinstance(raw, list) or not all(isinstance(kind, str) for kind in raw):
             raise bad_request("can't parse allowed_updates JSON object")
-        allowed = frozenset(raw) if raw else None
-        self.updates = deque(u for u in self.updates if _allowed(u, allowed))
-        return allowed
+        return frozenset(raw) if raw else None
 
-    async def poll(self, offset: int | None, limit: int, timeout: float) -> list[JsonDict]:
-        """The ``getUpdates`` long poll: answer at once if updates wait, else sleep on them."""
+    def ensure_can_poll(self) -> None:
+        """409 while a webhook is set or another ``getUpdates`` is waiting."""
         if self.webhook is not None:
             raise conflict(WEBHOOK_CONFLICT)
         if self.polling:
             raise conflict(POLL_CONFLICT)
+
+    async def poll(self, offset: int | None, limit: int, timeout: float) -> list[JsonDict]:
+        """The ``getUpdates`` long poll: answer at once if updates wait, else sleep on them."""
+        self.ensure_can_poll()
         if offset is not None:
             self.confirm(offset)
         if not self.updates and timeout > 0:
@@ -140,8 +146,3 @@ class BotState:
         self.allowed = None
         self.webhook = None
         self.commands.clear()
-
-
-def _allowed(update: JsonDict, allowed: frozenset[str] | None) -> bool:
-    kind = next(key for key in update if key != "update_id")
-    return kind not in NOT_BY_DEFAULT if allowed is None else kind in allowed

@@ -24,8 +24,10 @@ async def get_updates(call: Call) -> list[JsonDict]:
     params = call.params
     limit = params.get_int("limit") or 100
     timeout = min(max(params.get_float("timeout") or 0.0, 0.0), MAX_TIMEOUT)
-    if call.bot.webhook is None:
-        call.bot.allowed = call.bot.set_allowed(params.get_json("allowed_updates"))
+    allowed = call.bot.set_allowed(params.get_json("allowed_updates"))
+    # A refused call (webhook set, another poller waiting) must not change the filter.
+    call.bot.ensure_can_poll()
+    call.bot.allowed = allowed
     return await call.bot.poll(params.get_int("offset"), max(1, min(limit, 100)), timeout)
 
 

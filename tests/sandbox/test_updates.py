@@ -73,6 +73,31 @@ async def test_allowed_updates_filter(sandbox: RunningSandbox, api: BotApi) -> N
     assert [u["message"]["text"] for u in await api.ok("getUpdates")] == ["дойдёт"]
 
 
+async def test_allowed_updates_spare_updates_queued_before_the_call(
+    sandbox: RunningSandbox, api: BotApi
+) -> None:
+    # Telegram: the parameter "doesn't affect updates created before the call".
+    chat = await sandbox.client.create_private_chat("Ира")
+    await sandbox.client.send_user_message(chat["id"], "до смены фильтра")
+    updates = await api.ok("getUpdates", allowed_updates=["callback_query"])
+    assert [u["message"]["text"] for u in updates] == ["до смены фильтра"]
+    await sandbox.client.send_user_message(chat["id"], "после")
+    assert await api.ok("getUpdates", offset=updates[-1]["update_id"] + 1) == []
+
+
+async def test_refused_second_poller_leaves_the_filter_alone(
+    sandbox: RunningSandbox, api: BotApi
+) -> None:
+    chat = await sandbox.client.create_private_chat("Ира")
+    first = asyncio.create_task(api.ok("getUpdates", timeout=20))
+    await until(lambda: sandbox.state.default_bot().polling)
+    answer = await api.fail("getUpdates", 409, timeout=1, allowed_updates=["callback_query"])
+    assert answer.description == POLL_CONFLICT
+    assert sandbox.state.default_bot().allowed is None
+    await sandbox.client.send_user_message(chat["id"], "первому")
+    assert [u["message"]["text"] for u in await first] == ["первому"]
+
+
 @dataclass
 class Receiver:
     """A tiny webhook endpoint that records what it got."""
