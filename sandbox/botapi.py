@@ -107,5 +107,6 @@ async def webhook_reply(state: SandboxState, bot: BotState, call: JsonDict) -> N
 
 def add_routes(app: web.Application) -> None:
     """Register the Bot API routes."""
-    app.router.add_route("*", "/bot{token}/{method}", handle_method)
+    # ``{method:[^/]*}``: ``/bot<token>/`` with no method answers Telegram's JSON 404 too.
+    app.router.add_route("*", "/bot{token}/{method:[^/]*}", handle_method)
     app.router.add_get("/file/bot{token}/{path:.+}", handle_file)

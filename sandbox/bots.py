@@ -34,11 +34,15 @@ class Webhook:
 
 
 def parse_token(token: str) -> int | None:
-    """The bot id of a ``<digits>:<secret>`` token, ``None`` for anything else."""
+    """The bot id of a ``<digits>:<secret>`` token, ``None`` for anything else.
+
+    Bot ids are positive, so ``0:abc`` is as malformed as ``abc``.
+    """
     digits, sep, secret = token.partition(":")
-    if not sep or not digits.isdigit() or not secret or len(digits) > 18:
+    if not sep or not digits.isascii() or not digits.isdigit() or not secret or len(digits) > 18:
         return None
-    return int(digits)
+    bot_id = int(digits)
+    return bot_id if bot_id > 0 else None
 
 
 class BotState:

@@ -1,7 +1,8 @@
 """Telegram's flood limits as token buckets on an injectable clock.
 
 Per bot: ~30 messages/s overall, 1/s per private chat (burst 3), 20/min per group or channel,
-and up to 1000/s for ``allow_paid_broadcast`` calls, which skip the 30/s bucket.
+and up to 1000/s for ``allow_paid_broadcast`` calls, which skip the 30/s bucket. An album
+costs one message per item.
 """
 
 from __future__ import annotations
@@ -27,15 +28,19 @@ class TokenBucket:
         self.stamp = now
 
     def wait_time(self, cost: float, now: float) -> float:
-        """Seconds until ``cost`` tokens are available (0 when they are now)."""
+        """Seconds until a call costing ``cost`` may go (0 when it may now).
+
+        A call costing more than the bucket holds (a 10-item album against a private chat's
+        burst of 3) goes once the bucket is full; :meth:`take` then leaves the bucket in debt,
+        so what follows waits until the whole cost is paid back and the average rate holds.
+        """
         self._refill(now)
-        cost = min(cost, self.capacity)
-        missing = cost - self.tokens
+        missing = min(cost, self.capacity) - self.tokens
         return 0.0 if missing <= 1e-9 else missing / self.rate
 
     def take(self, cost: float) -> None:
-        """Spend tokens after a successful :meth:`wait_time` check."""
-        self.tokens -= min(cost, self.capacity)
+        """Spend the whole cost after a successful :meth:`wait_time` check (may go negative)."""
+        self.tokens -= cost
 
 
 class RateLimiter:

@@ -119,3 +119,57 @@ async def test_limits_off_by_default_in_the_sandbox_fixture(
     chat = await sandbox.client.create_private_chat("Ира")
     for _ in range(40):
         await api.ok("sendMessage", chat_id=chat["id"], text="x")
+
+
+def _album(size: int) -> list[dict[str, str]]:
+    return [{"type": "photo", "media": f"https://photos.invalid/{n}.jpg"} for n in range(size)]
+
+
+async def test_photos_count_like_messages(
+    sandbox_fake_clock: RunningSandbox, limited_api: BotApi
+) -> None:
+    chat = await sandbox_fake_clock.client.create_private_chat("Ира")
+    photo = "https://photos.invalid/hub.jpg"
+    await limited_api.ok("sendMessage", chat_id=chat["id"], text="x")
+    for _ in range(2):
+        await limited_api.ok("sendPhoto", chat_id=chat["id"], photo=photo)
+    answer = await limited_api.call("sendPhoto", chat_id=chat["id"], photo=photo)
+    assert _retry_after(answer) == 1
+    stats = await sandbox_fake_clock.client.stats()
+    assert stats["methods"]["sendPhoto"]["rate_limited"] == 1
+
+
+async def test_album_costs_one_message_per_item(
+    sandbox_fake_clock: RunningSandbox, limited_api: BotApi
+) -> None:
+    channel = await sandbox_fake_clock.client.create_channel("Вестник")
+    for _ in range(15):
+        await limited_api.ok("sendMessage", chat_id=channel["id"], text="x")
+    # 5 of the channel's 20/min are left; 10 photos need 5 more, one per 3 s.
+    answer = await limited_api.call("sendMediaGroup", chat_id=channel["id"], media=_album(10))
+    assert _retry_after(answer) == 15
+    assert len(await sandbox_fake_clock.client.messages(channel["id"])) == 15
+    _clock(sandbox_fake_clock).advance(15.0)
+    sent = await limited_api.ok("sendMediaGroup", chat_id=channel["id"], media=_album(10))
+    assert len(sent) == 10
+    assert _retry_after(await limited_api.call("sendMessage", chat_id=channel["id"], text="x")) == 3
+    stats = await sandbox_fake_clock.client.stats()
+    assert stats["methods"]["sendMediaGroup"]["rate_limited"] == 1
+
+
+async def test_album_larger_than_the_burst_goes_then_is_paid_back(
+    sandbox_fake_clock: RunningSandbox, limited_api: BotApi
+) -> None:
+    # A private chat holds a burst of 3: a 10-photo album goes when the bucket is full and
+    # costs all 10, so the next message waits until the 7 over the burst are paid back.
+    chat = await sandbox_fake_clock.client.create_private_chat("Ира")
+    await limited_api.ok("sendMessage", chat_id=chat["id"], text="x")
+    answer = await limited_api.call("sendMediaGroup", chat_id=chat["id"], media=_album(10))
+    assert _retry_after(answer) == 1  # it waits for a full bucket, not for 10 tokens
+    _clock(sandbox_fake_clock).advance(1.0)
+    await limited_api.ok("sendMediaGroup", chat_id=chat["id"], media=_album(10))
+    assert _retry_after(await limited_api.call("sendMessage", chat_id=chat["id"], text="x")) == 8
+    _clock(sandbox_fake_clock).advance(7.9)
+    assert (await limited_api.call("sendMessage", chat_id=chat["id"], text="x")).status == 429
+    _clock(sandbox_fake_clock).advance(0.1)
+    await limited_api.ok("sendMessage", chat_id=chat["id"], text="x")

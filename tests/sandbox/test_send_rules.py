@@ -168,3 +168,28 @@ async def test_get_works_with_query_string(sandbox: RunningSandbox, bot_token: s
         async with session.get(url, params={"chat_id": chat["id"], "text": "GET"}) as resp:
             body = await resp.json()
     assert body["ok"] is True and body["result"]["text"] == "GET"
+
+
+@pytest.mark.parametrize("token", ["abc", "123456", "123456:", ":secret", "0:secret", "x1:y"])
+async def test_malformed_token_is_401(sandbox: RunningSandbox, token: str) -> None:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{sandbox.base_url}/bot{token}/getMe") as resp,
+    ):
+        assert resp.status == 401
+        assert await resp.json() == {
+            "ok": False,
+            "error_code": 401,
+            "description": "Unauthorized",
+        }
+    assert sandbox.state.bots.keys() == {123456}  # no bot was registered for it
+
+
+async def test_no_method_answers_the_json_404(sandbox: RunningSandbox, bot_token: str) -> None:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"{sandbox.base_url}/bot{bot_token}/") as resp,
+    ):
+        assert resp.status == 404
+        assert resp.content_type == "application/json"
+        assert await resp.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
