@@ -1,9 +1,11 @@
 """Telegram's HTML parse mode: markup in, plain text plus MessageEntity list out.
 
-A port of the rules of Telegram's own parser (tdlib ``parse_html``): the same tag set, the
-same error reasons with byte offsets, entity offsets in UTF-16 code units. One deliberate
-difference: in text, an ``&`` that does not start ``&lt; &gt; &amp; &quot;`` or a numeric
-entity is refused instead of being kept literally, so unescaped output is caught early.
+A port of Telegram's own parser (TDLib ``parse_html`` in ``td/telegram/MessageEntity.cpp``):
+the same tag set and attribute rules, the same error reasons with UTF-8 byte offsets, entity
+offsets in UTF-16 code units. As in TDLib, an ``&`` that starts no known entity (``&nbsp;``,
+``AT&T``, ``&#X41;`` with a capital X) stays in the text literally. The entities come out as
+``parse_html`` leaves them; :func:`sandbox.entity_rules.fix_entities` then applies the nesting
+rules Telegram enforces on every message.
 """
 
 from __future__ import annotations
@@ -13,17 +15,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.textutil import Entity, utf16_len
+from sandbox.entity_rules import sort_entities
+from sandbox.links import checked_link, link_user_id
+from sandbox.textutil import Entity
 
 UserResolver = Callable[[int], dict[str, Any] | None]
 
 _SPECIAL = re.compile(r"[<&]")
 _PLAIN_OPEN = re.compile(r"<([a-zA-Z-]+)>")
-_PLAIN_CLOSE = re.compile(r"</([a-zA-Z-]+)>")
-_WHITESPACE = re.compile(r"\s")
+_PLAIN_CLOSE = re.compile(r"</([a-zA-Z-]*)>")
+_TAG_NAME = re.compile(r"[^ \t\r\n\v\0>]*")
+_ATTRIBUTE_NAME = re.compile(r"[^ \t\r\n\v\0=>/\"']*")
+_NAME_TOKEN = re.compile(r"[a-zA-Z0-9.-]*")
+_DECIMAL = re.compile(r"[0-9]*")
+_HEXADECIMAL = re.compile(r"[0-9a-fA-F]*")
+_LETTERS = re.compile(r"[a-zA-Z]*")
+_ASTRAL = re.compile(r"[\U00010000-\U0010FFFF]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_INT64 = re.compile(r"-?[1-9][0-9]{0,18}")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
-_SPACES = frozenset(" \t\r\n\v")
-_NAME_TOKEN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+_SPACES = frozenset(" \t\r\n\v\0")
 _SIMPLE = {
     "b": "bold",
     "strong": "bold",
@@ -38,9 +49,10 @@ _SIMPLE = {
     "span": "spoiler",
 }
 _SUPPORTED = frozenset({*_SIMPLE, "a", "code", "pre", "blockquote", "tg-emoji"})
-_USER_LINK = re.compile(r"tg://user\?id=(\d{1,19})$")
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
-_HOST = re.compile(r"^[\w-]+(\.[\w-]+)+(:\d+)?([/?#]\S*)?$")
+_SURROGATE_ERROR = (
+    "Text contains invalid Unicode characters after decoding HTML entities, "
+    "check for unmatched surrogate code units"
+)
 
 
 class HtmlParseError(ValueError):
@@ -57,70 +69,93 @@ class _Open:
 
 
 def parse_html(source: str, resolve_user: UserResolver | None = None) -> tuple[str, list[Entity]]:
-    """Parse Telegram HTML into ``(text, entities)``; raises HtmlParseError on bad markup."""
+    """Parse Telegram HTML into ``(text, entities)``; raises HtmlParseError on bad markup.
+
+    ``resolve_user`` turns the id of a ``tg://user?id=`` link into a Bot API ``User`` (a link
+    to an unknown user makes no entity).
+    """
     if "<" not in source and "&" not in source:
         return source, []
     return _Parser(source, resolve_user).run()
 
 
-def _decode_entity(src: str, pos: int, strict: bool) -> tuple[str, int] | None:
-    """Decode the HTML entity at ``src[pos] == '&'``: (character, next position)."""
+def _decode_entity(src: str, pos: int) -> tuple[str, int] | None:
+    """TDLib ``decode_html_entity`` at ``src[pos] == '&'``: (character, next position).
+
+    ``None`` when there is no entity: the ``&`` is then kept as it is.
+    """
     end = pos + 1
     if src.startswith("#", end):
         end += 1
-        hexadecimal = src[end : end + 1] in ("x", "X")
+        hexadecimal = src.startswith("x", end)  # lower-case x only, as in TDLib
         end += hexadecimal
-        start = end
-        digits = "0123456789abcdefABCDEF" if hexadecimal else "0123456789"
-        while end < len(src) and src[end] in digits:
-            end += 1
-        code = int(src[start:end], 16 if hexadecimal else 10) if end > start else 0
-        char = chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else None
+        digits = (_HEXADECIMAL if hexadecimal else _DECIMAL).match(src, end)
+        assert digits is not None
+        end = digits.end()
+        code = int(digits.group(), 16 if hexadecimal else 10) if digits.group() else 0
+        if code == 0 or code >= 0x10FFFF or end - pos >= 10:
+            return None
+        char = chr(code)
     else:
-        while end < len(src) and src[end].isascii() and src[end].isalpha():
-            end += 1
-        char = _NAMED.get(src[pos + 1 : end])
-    if char is None:
-        if strict:
-            fragment = src[pos : end + 1 if src.startswith(";", end) else end]
-            raise HtmlParseError(
-                f'Unsupported HTML entity "{fragment}" at byte offset {_bytes(src, pos)}'
-                if end > pos + 1
-                else f'Character "&" must be escaped as "&amp;" at byte offset {_bytes(src, pos)}'
-            )
-        return None
+        name = _LETTERS.match(src, end)
+        assert name is not None
+        end = name.end()
+        found = _NAMED.get(name.group())
+        if found is None:
+            return None
+        char = found
     return char, end + 1 if src.startswith(";", end) else end
 
 
+def _ascii_lower(text: str) -> str:
+    if text.isascii():
+        return text.lower()
+    return "".join(char.lower() if char.isascii() else char for char in text)
+
+
 def _bytes(src: str, index: int) -> int:
-    return len(src[:index].encode("utf-8"))
+    return len(src[:index].encode("utf-8", "surrogatepass"))
+
+
+def _utf16(text: str, entities: list[Entity]) -> None:
+    """Turn code-point offsets into UTF-16 ones (astral characters count twice)."""
+    if text.isascii() or _ASTRAL.search(text) is None:
+        return
+    units = [0]
+    for char in text:
+        units.append(units[-1] + (2 if char > "\uffff" else 1))
+    for entity in entities:
+        start, end = entity["offset"], entity["offset"] + entity["length"]
+        entity["offset"], entity["length"] = units[start], units[end] - units[start]
 
 
 class _Parser:
-    """One pass over the markup, keeping a stack of open tags."""
+    """One pass over the markup, keeping a stack of open tags (offsets in code points)."""
 
     def __init__(self, source: str, resolve_user: UserResolver | None) -> None:
         self.src = source
         self.n = len(source)
         self.resolve_user = resolve_user
         self.out: list[str] = []
-        self.u16 = 0
+        self.length = 0
         self.stack: list[_Open] = []
         self.entities: list[Entity] = []
 
     def run(self) -> tuple[str, list[Entity]]:
-        """Parse the whole source: ``(text, entities sorted by offset)``."""
-        src, pos = self.src, 0
+        """Parse the whole source: ``(text, entities in Telegram's order)``."""
+        src, pos, out = self.src, 0, self.out
         while pos < self.n:
             match = _SPECIAL.search(src, pos)
             end = match.start() if match else self.n
             if end > pos:
-                self._emit(src[pos:end])
+                out.append(src[pos:end])
+                self.length += end - pos
             if match is None:
                 break
             if src[end] == "&":
-                char, pos = _decode_entity(src, end, strict=True) or ("&", end + 1)
-                self._emit(char)
+                char, pos = _decode_entity(src, end) or ("&", end + 1)
+                out.append(char)
+                self.length += 1
             else:
                 pos = self._plain_tag(end) or (
                     self._end_tag(end) if src.startswith("/", end + 1) else self._start_tag(end)
@@ -128,8 +163,15 @@ class _Parser:
         if self.stack:
             tag = self.stack[-1].tag
             raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{tag}"')
-        self.entities.sort(key=lambda e: (e["offset"], -e["length"]))
-        return "".join(self.out), self.entities
+        text = "".join(out)
+        if _SURROGATE.search(text) is not None:
+            raise HtmlParseError(_SURROGATE_ERROR)
+        for entity in self.entities:
+            if entity["type"] == "code":
+                entity.pop("language", None)  # a language only counts on a pre
+        _utf16(text, self.entities)
+        sort_entities(self.entities)
+        return text, self.entities
 
     def _plain_tag(self, begin: int) -> int:
         """Fast path for ``<b>`` and ``</b>`` without attributes; 0 when it does not apply."""
@@ -138,19 +180,16 @@ class _Parser:
             tag = match.group(1).lower()
             if tag not in _SUPPORTED or tag == "span":
                 return 0
-            self.stack.append(_Open(tag, "", False, self.u16, len(self.out)))
+            self.stack.append(_Open(tag, "", False, self.length, len(self.out)))
             return match.end()
         match = _PLAIN_CLOSE.match(self.src, begin)
-        if match is None or not self.stack or match.group(1).lower() != self.stack[-1].tag:
+        if match is None or not self.stack:
             return 0
-        opened = self.stack.pop()
-        if self.u16 > opened.offset:
-            self._close(opened)
+        name = match.group(1).lower()
+        if name and name != self.stack[-1].tag:
+            return 0
+        self._pop()
         return match.end()
-
-    def _emit(self, chunk: str) -> None:
-        self.out.append(chunk)
-        self.u16 += utf16_len(chunk)
 
     def _fail(self, reason: str, at: int) -> HtmlParseError:
         return HtmlParseError(f"{reason} at byte offset {_bytes(self.src, at)}")
@@ -161,66 +200,67 @@ class _Parser:
         return i
 
     def _start_tag(self, begin: int) -> int:
-        src, i = self.src, begin + 1
-        while i < self.n and src[i] not in _SPACES and src[i] != ">":
-            i += 1
+        name = _TAG_NAME.match(self.src, begin + 1)
+        assert name is not None
+        i = name.end()
         if i >= self.n:
             raise self._fail("Unclosed start tag", begin)
-        tag = src[begin + 1 : i].lower()
+        tag = _ascii_lower(name.group())
         if tag not in _SUPPORTED:
             raise self._fail(f'Unsupported start tag "{tag}"', begin)
         argument, expandable, i = self._attributes(tag, begin, i)
         if tag == "span" and argument != "spoiler":
             raise self._fail('Tag "span" must have class "tg-spoiler"', begin)
-        self.stack.append(_Open(tag, argument, expandable, self.u16, len(self.out)))
+        self.stack.append(_Open(tag, argument, expandable, self.length, len(self.out)))
         return i + 1
 
     def _attributes(self, tag: str, begin: int, i: int) -> tuple[str, bool, int]:
-        """Read attributes up to ``>``: (argument, expandable, index of ``>``)."""
+        """Read attributes up to ``>``: (argument, expandable, index of ``>``).
+
+        Attribute names are case-sensitive; one without a value is allowed (``expandable``).
+        """
         src, argument, expandable = self.src, "", False
         while True:
             i = self._skip_spaces(i)
             if i < self.n and src[i] == ">":
                 return argument, expandable, i
-            name_begin = i
-            while i < self.n and src[i] not in _SPACES and src[i] != "=" and src[i] != ">":
-                i += 1
-            name = src[name_begin:i].lower()
+            match = _ATTRIBUTE_NAME.match(src, i)
+            assert match is not None
+            name, i = match.group(), match.end()
             if not name:
                 raise self._fail(f'Empty attribute name in the tag "{tag}"', begin)
             i = self._skip_spaces(i)
-            if i >= self.n or src[i] != "=":
-                if tag == "blockquote" and name == "expandable":
-                    expandable = True
-                    continue
-                raise self._fail(
-                    f'Expected equal sign in declaration of an attribute of the tag "{tag}"', begin
-                )
-            value, i = self._attribute_value(tag, begin, self._skip_spaces(i + 1))
+            if i >= self.n:
+                raise self._fail(f'Unclosed start tag "{tag}"', begin)
+            if src[i] != "=":
+                expandable = expandable or (tag == "blockquote" and name == "expandable")
+                continue
+            i = self._skip_spaces(i + 1)
+            if i >= self.n:
+                raise self._fail(f'Unclosed start tag "{tag}"', begin)
+            value, i = self._attribute_value(i)
+            if i >= self.n:
+                raise self._fail("Unclosed start tag", begin)
+            if tag == "blockquote" and name == "expandable":
+                expandable = True
             argument = _argument(tag, name, value, argument)
 
-    def _attribute_value(self, tag: str, begin: int, i: int) -> tuple[str, int]:
+    def _attribute_value(self, i: int) -> tuple[str, int]:
         src = self.src
-        if i >= self.n:
-            raise self._fail(f'Unclosed start tag "{tag}"', begin)
-        if src[i] not in "'\"":
-            token_begin = i
-            while i < self.n and src[i] in _NAME_TOKEN:
-                i += 1
-            if i < self.n and src[i] not in _SPACES and src[i] != ">":
-                raise self._fail("Unexpected end of name token", token_begin)
-            value = src[token_begin:i].lower()
-        else:
-            value, i = self._quoted(i)
-        if i >= self.n:
-            raise self._fail("Unclosed start tag", begin)
-        return value, i
+        if src[i] in "'\"":
+            return self._quoted(i)
+        token = _NAME_TOKEN.match(src, i)
+        assert token is not None
+        end = token.end()
+        if end < self.n and src[end] not in _SPACES and src[end] != ">":
+            raise self._fail("Unexpected end of name token", i)
+        return token.group().lower(), end
 
     def _quoted(self, i: int) -> tuple[str, int]:
         src, quote, parts = self.src, self.src[i], []
         i += 1
         while i < self.n and src[i] != quote:
-            decoded = _decode_entity(src, i, strict=False) if src[i] == "&" else None
+            decoded = _decode_entity(src, i) if src[i] == "&" else None
             if decoded is not None:
                 parts.append(decoded[0])
                 i = decoded[1]
@@ -230,32 +270,32 @@ class _Parser:
         return "".join(parts), i + 1 if i < self.n else i
 
     def _end_tag(self, begin: int) -> int:
-        src = self.src
         if not self.stack:
             raise self._fail("Unexpected end tag", begin)
-        i = begin + 2
-        while i < self.n and src[i] not in _SPACES and src[i] != ">":
-            i += 1
-        name = src[begin + 2 : i].lower()
-        i = self._skip_spaces(i)
-        if i >= self.n or src[i] != ">":
+        match = _TAG_NAME.match(self.src, begin + 2)
+        assert match is not None
+        i = self._skip_spaces(match.end())
+        if i >= self.n or self.src[i] != ">":
             raise self._fail("Unclosed end tag", begin)
-        opened = self.stack[-1]
-        if name and name != opened.tag:
+        name = _ascii_lower(match.group())
+        expected = self.stack[-1].tag
+        if name and name != expected:
             raise HtmlParseError(
-                f"Unmatched end tag at byte offset {_bytes(src, begin)}, "
-                f'expected "</{opened.tag}>", found "</{name}>"'
+                f"Unmatched end tag at byte offset {_bytes(self.src, begin)}, "
+                f'expected "</{expected}>", found "</{name}>"'
             )
-        self.stack.pop()
-        if self.u16 > opened.offset:
-            self._close(opened)
+        self._pop()
         return i + 1
 
-    def _close(self, opened: _Open) -> None:
-        offset, length = opened.offset, self.u16 - opened.offset
+    def _pop(self) -> None:
+        opened = self.stack.pop()
+        if self.length > opened.offset:
+            self._close(opened, opened.offset, self.length - opened.offset)
+
+    def _close(self, opened: _Open, offset: int, length: int) -> None:
         tag = opened.tag
         if tag in _SIMPLE:
-            self._add({"type": _SIMPLE[tag], "offset": offset, "length": length})
+            self.entities.append({"type": _SIMPLE[tag], "offset": offset, "length": length})
         elif tag == "a":
             self._link(opened, offset, length)
         elif tag == "pre":
@@ -264,12 +304,9 @@ class _Parser:
             self._code(opened, offset, length)
         elif tag == "blockquote":
             kind = "expandable_blockquote" if opened.expandable else "blockquote"
-            self._add({"type": kind, "offset": offset, "length": length})
+            self.entities.append({"type": kind, "offset": offset, "length": length})
         else:
             self._custom_emoji(opened, offset, length)
-
-    def _add(self, entity: Entity) -> None:
-        self.entities.append(entity)
 
     def _last_is(self, kind: str, offset: int, length: int) -> Entity | None:
         if not self.entities:
@@ -283,7 +320,7 @@ class _Parser:
         if inner is not None and inner.get("language"):
             inner["type"] = "pre"
         else:
-            self._add({"type": "pre", "offset": offset, "length": length})
+            self.entities.append({"type": "pre", "offset": offset, "length": length})
 
     def _code(self, opened: _Open, offset: int, length: int) -> None:
         outer = self._last_is("pre", offset, length)
@@ -292,34 +329,37 @@ class _Parser:
             return
         entity: Entity = {"type": "code", "offset": offset, "length": length}
         if opened.argument:
-            entity["language"] = opened.argument
-        self._add(entity)
+            entity["language"] = opened.argument  # kept only if a pre closes around it
+        self.entities.append(entity)
 
     def _custom_emoji(self, opened: _Open, offset: int, length: int) -> None:
-        if not opened.argument.isdigit() or int(opened.argument) == 0:
+        argument = opened.argument
+        if not _INT64.fullmatch(argument) or not -(2**63) <= int(argument) < 2**63:
             raise HtmlParseError("Invalid custom emoji identifier specified")
-        self._add(
+        self.entities.append(
             {
                 "type": "custom_emoji",
                 "offset": offset,
                 "length": length,
-                "custom_emoji_id": opened.argument,
+                "custom_emoji_id": argument,
             }
         )
 
     def _link(self, opened: _Open, offset: int, length: int) -> None:
         url = opened.argument or "".join(self.out[opened.out_index :])
-        user = _USER_LINK.match(url)
-        if user is not None:
-            found = self.resolve_user(int(user.group(1))) if self.resolve_user else None
+        user_id = link_user_id(url)
+        if user_id is not None:
+            found = self.resolve_user(user_id) if self.resolve_user else None
             if found is not None:
-                self._add(
+                self.entities.append(
                     {"type": "text_mention", "offset": offset, "length": length, "user": found}
                 )
             return
-        checked = _check_link(url)
+        checked = checked_link(url)
         if checked is not None:
-            self._add({"type": "text_link", "offset": offset, "length": length, "url": checked})
+            self.entities.append(
+                {"type": "text_link", "offset": offset, "length": length, "url": checked}
+            )
 
 
 def _argument(tag: str, name: str, value: str, current: str) -> str:
@@ -333,15 +373,3 @@ def _argument(tag: str, name: str, value: str, current: str) -> str:
     if tag == "tg-emoji" and name == "emoji-id":
         return value
     return current
-
-
-def _check_link(url: str) -> str | None:
-    """A usable link target, or ``None`` (Telegram then silently drops the link)."""
-    url = url.strip()
-    if not url or _WHITESPACE.search(url):
-        return None
-    if _SCHEME.match(url):
-        return url
-    if _HOST.match(url):
-        return "http://" + url
-    return None

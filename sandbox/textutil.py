@@ -1,4 +1,4 @@
-"""Text measures Telegram uses: UTF-16 offsets, trimming, entities found in user text."""
+"""Text measures Telegram uses: UTF-16 offsets, entities found in user text."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 
 Entity = dict[str, Any]
 
-_STRIP = " \t\n\r"
 _COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _HASHTAG = re.compile(r"(?<![\w#])#\w+")
@@ -32,22 +31,6 @@ def utf16_index(text: str) -> list[int] | None:
             mapping.append(index)
     mapping.append(len(text))
     return mapping
-
-
-def strip_formatted(text: str, entities: list[Entity]) -> tuple[str, list[Entity]]:
-    """Trim leading/trailing whitespace like Telegram, moving and clipping entities."""
-    stripped = text.strip(_STRIP)
-    if len(stripped) == len(text):
-        return text, entities
-    lead = len(text) - len(text.lstrip(_STRIP))
-    limit = utf16_len(stripped)
-    kept: list[Entity] = []
-    for entity in entities:
-        start = max(0, entity["offset"] - lead)
-        end = min(limit, entity["offset"] + entity["length"] - lead)
-        if end > start:
-            kept.append({**entity, "offset": start, "length": end - start})
-    return stripped, kept
 
 
 def detect_entities(text: str) -> list[Entity]:

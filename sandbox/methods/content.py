@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox.entity_rules import fix_entities, trim
 from sandbox.errors import bad_request
 from sandbox.html_entities import HtmlParseError, parse_html
 from sandbox.methods.call import Call
 from sandbox.models import Chat, JsonDict, MediaFile, StoredMessage
-from sandbox.textutil import Entity, clean_entities, strip_formatted
+from sandbox.textutil import Entity, clean_entities
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -19,12 +20,12 @@ _KIND_NAMES = {"photo": "Photo", "document": "Document"}
 def format_text(
     call: Call, raw: str | None, parse_mode: str | None, entities: Any
 ) -> tuple[str, list[Entity]]:
-    """Apply parse mode or explicit entities, then trim like Telegram."""
+    """Apply parse mode or explicit entities, Telegram's nesting rules, then trim."""
     text = raw or ""
     if entities:
-        return strip_formatted(text, clean_entities(entities, text))
+        return trim(text, fix_entities(clean_entities(entities, text)))
     if not parse_mode:
-        return strip_formatted(text, [])
+        return trim(text, [])
     mode = parse_mode.lower()
     if mode != "html":
         if mode in ("markdown", "markdownv2"):
@@ -34,7 +35,7 @@ def format_text(
         parsed, found = parse_html(text, call.state.user_api)
     except HtmlParseError as exc:
         raise bad_request(f"can't parse entities: {exc}") from None
-    return strip_formatted(parsed, found)
+    return trim(parsed, fix_entities(found))
 
 
 def message_text(call: Call) -> tuple[str, list[Entity]]:
