@@ -30,6 +30,24 @@ async def test_chat_ids_follow_telegram_shapes(sandbox: RunningSandbox) -> None:
     assert caught.value.status == 400
 
 
+async def test_from_id_of_a_status_change_is_the_update_sender(
+    sandbox: RunningSandbox, api: BotApi
+) -> None:
+    client = sandbox.client
+    owner = await client.create_user("Главред")
+    deputy = await client.create_user("Заместитель")
+    channel = await client.create_chat("channel", title="Вестник")
+    await client.add_admin(channel["id"], owner["id"], status="creator")
+    await client.add_admin(channel["id"], deputy["id"])
+    await client.set_bot_status(
+        channel["id"], "administrator", can_post_messages=True, from_id=deputy["id"]
+    )
+    update = (await api.ok("getUpdates"))[0]["my_chat_member"]
+    assert update["from"]["id"] == deputy["id"]
+    assert update["from"]["first_name"] == "Заместитель"
+    assert update["new_chat_member"]["status"] == "administrator"
+
+
 async def test_bot_status_change_emits_my_chat_member(sandbox: RunningSandbox, api: BotApi) -> None:
     client = sandbox.client
     owner = await client.create_user("Главред")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import aiohttp
@@ -103,3 +104,68 @@ async def test_user_document_can_be_downloaded_by_the_bot(
         async with session.get(url) as resp:
             assert await resp.read() == content
     assert sent["document"]["file_id"] == document["file_id"]
+
+
+async def _post_form(
+    sandbox: RunningSandbox, token: str, method: str, form: aiohttp.FormData
+) -> Any:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{sandbox.base_url}/bot{token}/{method}", data=form) as resp,
+    ):
+        body = await resp.json()
+    assert resp.status == 200 and body["ok"] is True, body
+    return body["result"]
+
+
+async def test_document_upload_in_a_multipart_body(
+    sandbox: RunningSandbox, api: BotApi, bot_token: str
+) -> None:
+    channel = await sandbox.client.create_channel("Вестник")
+    content = "Заголовок\nЛид".encode()
+    form = aiohttp.FormData()
+    form.add_field("chat_id", str(channel["id"]))
+    form.add_field("caption", "<b>Материал</b>")
+    form.add_field("parse_mode", "HTML")
+    form.add_field("document", content, filename="article.txt", content_type="text/plain")
+    sent = await _post_form(sandbox, bot_token, "sendDocument", form)
+    document = sent["document"]
+    assert document["file_name"] == "article.txt"
+    assert document["mime_type"] == "text/plain" and document["file_size"] == len(content)
+    assert sent["caption_entities"] == [{"type": "bold", "offset": 0, "length": 8}]
+    assert await sandbox.client.file_bytes(document["file_id"]) == content
+    again = await api.ok("sendDocument", chat_id=channel["id"], document=document["file_id"])
+    assert again["document"]["file_id"] == document["file_id"]
+
+
+async def test_media_group_with_attach_uploads(
+    sandbox: RunningSandbox, api: BotApi, bot_token: str
+) -> None:
+    channel = await sandbox.client.create_channel("Вестник")
+    second = PNG + b"second"
+    media = [
+        {
+            "type": "photo",
+            "media": "attach://first",
+            "caption": "<i>Один</i>",
+            "parse_mode": "HTML",
+        },
+        {"type": "photo", "media": "attach://second"},
+        {"type": "photo", "media": "https://photos.invalid/3.jpg"},
+    ]
+    form = aiohttp.FormData()
+    form.add_field("chat_id", str(channel["id"]))
+    form.add_field("media", json.dumps(media))
+    form.add_field("first", PNG, filename="1.png", content_type="image/png")
+    form.add_field("second", second, filename="2.png", content_type="image/png")
+    sent = await _post_form(sandbox, bot_token, "sendMediaGroup", form)
+    assert len(sent) == 3 and len({m["media_group_id"] for m in sent}) == 1
+    assert sent[0]["caption"] == "Один"
+    ids = [m["photo"][-1]["file_id"] for m in sent]
+    assert await sandbox.client.file_bytes(ids[0]) == PNG
+    assert await sandbox.client.file_bytes(ids[1]) == second
+    stored = await sandbox.client.messages(channel["id"])
+    assert stored[2]["photo"]["url"] == "https://photos.invalid/3.jpg"
+    missing = [{"type": "photo", "media": "attach://nothing"}, media[2]]
+    answer = await api.fail("sendMediaGroup", 400, chat_id=channel["id"], media=missing)
+    assert answer.description == "Bad Request: wrong file identifier/HTTP URL specified"

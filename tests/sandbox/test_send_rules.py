@@ -36,6 +36,28 @@ async def test_caption_limit_is_1024(sandbox: RunningSandbox, api: BotApi) -> No
     assert answer.description == "Bad Request: message caption is too long"
 
 
+async def test_caption_length_counts_after_entity_parsing(
+    sandbox: RunningSandbox, api: BotApi
+) -> None:
+    chat = await sandbox.client.create_private_chat("Ира")
+    photo = "https://example.org/photo.jpg"
+    markup = '<b>Фото:</b> <a href="https://e.org/">' + "я" * 1018 + "</a>"  # 1024 after parsing
+    sent = await api.ok(
+        "sendPhoto", chat_id=chat["id"], photo=photo, caption=markup, parse_mode="HTML"
+    )
+    assert len(sent["caption"]) == 1024
+    assert [e["type"] for e in sent["caption_entities"]] == ["bold", "text_link"]
+    answer = await api.fail(
+        "sendPhoto",
+        400,
+        chat_id=chat["id"],
+        photo=photo,
+        caption="<i>я</i>" + markup,
+        parse_mode="HTML",
+    )
+    assert answer.description == "Bad Request: message caption is too long"
+
+
 @pytest.mark.parametrize("text", ["", "  \n ", "<b> </b>"])
 async def test_empty_text_is_refused(sandbox: RunningSandbox, api: BotApi, text: str) -> None:
     chat = await sandbox.client.create_private_chat("Ира")
