@@ -93,9 +93,26 @@ class LedgerRepo:
         return LedgerEntry.model_validate_json(raw) if raw else None
 
     async def has_published(self, article_id: str, chat_id: int) -> bool:
-        """True when the article already went out to this chat (published or retracted)."""
-        entry = await self.get(article_id, chat_id)
-        return entry is not None and entry.status in SENT_STATUSES
+        """True when the article already went out to this chat (published or retracted),
+        also under a former id of the chat (a group that became a supergroup)."""
+        chats = [str(chat) for chat in await self.chat_aliases(chat_id)]
+        raws = await self.redis.hmget(self.keys.ledger(article_id), chats)
+        return any(_sent(raw) for raw in raws)
+
+    async def chat_aliases(self, chat_id: int) -> list[int]:
+        """The chat's id first, then every former id Telegram migrated into it.
+
+        A copy published before a migration stays recorded under the old id, where its
+        message id is valid (Telegram does not carry a group's messages over to the new
+        supergroup's numbering), so the exactly-once check looks under every alias.
+        """
+        raw = await self.redis.hgetall(self.keys.chat_migrations())
+        moved = {int(old): int(new) for old, new in raw.items()}
+        aliases, frontier = [chat_id], {chat_id}
+        while frontier:
+            frontier = {old for old, new in moved.items() if new in frontier} - set(aliases)
+            aliases += sorted(frontier)
+        return aliases
 
     async def published_among(self, article_id: str, chat_ids: Iterable[int]) -> set[int]:
         """The chats among `chat_ids` that already have the article (one HMGET)."""
@@ -127,3 +144,8 @@ class LedgerRepo:
             for entry in await self.entries(article_id)
             if entry.status in LIVE_STATUSES and entry.message_id is not None
         }
+
+
+def _sent(raw: str | bytes | None) -> bool:
+    """Whether a stored pair record says the article went out."""
+    return raw is not None and LedgerEntry.model_validate_json(raw).status in SENT_STATUSES

@@ -2,8 +2,10 @@
 
 Each (article, channel) pair gets one `QueuedPost`: slot posts wait in the channel's queue,
 timed posts for their time, breaking and `now` posts are dispatched at once. Queueing a
-waiting pair again re-plans it; a pair the ledger says already went out is refused with
-`already_published` and a `duplicate` ledger event.
+waiting pair again re-plans it. The pair's ledger record decides whether a new post may be
+made: one that went out (in this chat or under a former id of it) is refused with
+`already_published`, one being handed over or sent now with `in_flight` (both with a
+`duplicate` ledger event); one whose delivery failed for good or was skipped gets a new post.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ from storage.models.delivery import LedgerEntry
 from storage.models.queue import POST_MODES, PostMode, QueuedPost
 
 log = logging.getLogger(__name__)
+
+# Why a pair gets no new post, strongest first (a multi-channel request reports that one).
+REFUSALS = ("already_published", "in_flight")
+# Ledger records after which a pair's delivery is over without a copy: it may be queued again.
+GAVE_UP = frozenset({"failed", "skipped"})
 
 
 class PostPlanning(ChannelSettings):
@@ -54,16 +61,16 @@ class PostPlanning(ChannelSettings):
         due = self._due(mode, at)
         targets = await self._targets(article, chat_id)
         planned: list[QueuedPost] = []
-        duplicates = 0
+        refused: list[PublishingError] = []
         for channel in targets:
             try:
                 planned.append(await self._plan(article_id, channel, mode, due, pin))
             except PublishingError as exc:
-                if chat_id is not None or exc.code != "already_published":
+                if chat_id is not None or exc.code not in REFUSALS:
                     raise
-                duplicates += 1
-        if not planned and duplicates:
-            raise PublishingError("already_published", f"article {article_id} is already out")
+                refused.append(exc)
+        if not planned and refused:
+            raise min(refused, key=lambda exc: REFUSALS.index(exc.code))
         self._changed()
         return planned
 
@@ -72,7 +79,7 @@ class PostPlanning(ChannelSettings):
         try:
             return await self.queue_article(article_id, None, "next_slot")
         except PublishingError as exc:
-            if exc.code not in ("no_channels", "already_published"):
+            if exc.code != "no_channels" and exc.code not in REFUSALS:
                 raise
             log.info("article %s not routed: %s", article_id, exc.message)
             return []
@@ -116,11 +123,11 @@ class PostPlanning(ChannelSettings):
     ) -> QueuedPost:
         """Create the pair's post (or re-plan its pending one) and dispatch it if immediate."""
         if await self.ledger.has_published(article_id, channel.id):
-            await self._duplicate(article_id, channel.id, "already_published")
+            await self._refuse(article_id, channel.id, "already_published")
         existing_id = (await self.queue.links(article_id)).get(channel.id)
         existing = await self.queue.get(existing_id) if existing_id else None
-        if existing is not None and existing.state in ("dispatching", "dispatched"):
-            await self._duplicate(article_id, channel.id, "already_dispatched")
+        if existing is not None and await self._in_flight(existing):
+            await self._refuse(article_id, channel.id, "in_flight")
         fresh = existing is None or not existing.pending
         if existing is not None and not fresh and _same_plan(existing, mode, due, pin):
             return existing
@@ -135,18 +142,34 @@ class PostPlanning(ChannelSettings):
             return next(iter(report.dispatched + report.skipped), post)
         return post
 
-    async def _duplicate(self, article_id: str, chat_id: int, reason: str) -> None:
+    async def _in_flight(self, post: QueuedPost) -> bool:
+        """Whether the pair's last post is still on its way: being handed to the engine, or
+        handed over and neither failed for good nor skipped yet (the ledger says)."""
+        if post.state == "dispatching":
+            return True
+        if post.state != "dispatched":
+            return False
+        record = await self.ledger.get(post.article_id, post.chat_id)
+        return record is None or record.status not in GAVE_UP
+
+    async def _refuse(self, article_id: str, chat_id: int, code: str) -> None:
+        """Log the refused second copy (`duplicate`, with the code as reason) and refuse."""
         entry = LedgerEntry(
             article_id=article_id,
             chat_id=chat_id,
             status="duplicate",
             at=self.clock.time(),
-            reason=reason,
+            reason=code,
         )
         await self.ledger.record(entry)
-        raise PublishingError(
-            "already_published", f"article {article_id} is already published in {chat_id}"
-        )
+        if code == "already_published":
+            message = f"article {article_id} is already published in {chat_id}"
+        else:
+            message = (
+                f"article {article_id} is being sent to {chat_id} right now;"
+                " queue it again if that delivery fails"
+            )
+        raise PublishingError(code, message)
 
     def _shape(
         self,
@@ -205,7 +228,7 @@ class PostPlanning(ChannelSettings):
     async def _replan(self, post: QueuedPost, channel: Channel) -> QueuedPost:
         target = _target(post)
         if not await self.queue.move(post, target, await self._score(post)):
-            await self._duplicate(post.article_id, channel.id, "already_dispatched")
+            await self._refuse(post.article_id, channel.id, "in_flight")
         return post
 
 

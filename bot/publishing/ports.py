@@ -35,6 +35,10 @@ class Ledger(Protocol):
         """Whether the article already went out to this chat."""
         ...
 
+    async def get(self, article_id: str, chat_id: int) -> LedgerEntry | None:
+        """The pair's current record, if any."""
+        ...
+
     async def published_copies(self, article_id: str) -> dict[int, int]:
         """chat id -> message id of each live published copy."""
         ...

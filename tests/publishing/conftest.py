@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 
 from bot.clock import VirtualClock
 from bot.publishing.service import PublishingService
+from bot.redis_server import RedisServerProcess
 from storage.articles import ArticleRepo
 from storage.channels import ChannelRepo
 from storage.keys import Keys
@@ -91,3 +92,11 @@ async def world(redis: Redis, keys: Keys) -> World:
         channels=ChannelRepo(redis, keys),
         queue=QueueRepo(redis, keys),
     )
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, redis_server: RedisServerProcess) -> None:
+    """The CLI reads REDIS_URL like a deployed bot would (no .env in the way)."""
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    monkeypatch.setenv("REDIS_PREFIX", "vestnik")
+    monkeypatch.setenv("TIMEZONE", "Asia/Almaty")

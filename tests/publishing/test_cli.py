@@ -19,14 +19,6 @@ A, B = -1001, -1002
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, redis_server: RedisServerProcess) -> None:
-    """The CLI reads REDIS_URL like a deployed bot would (no .env in the way)."""
-    monkeypatch.setenv("REDIS_URL", redis_server.url)
-    monkeypatch.setenv("REDIS_PREFIX", "vestnik")
-    monkeypatch.setenv("TIMEZONE", "Asia/Almaty")
-
-
 async def run_cli(*argv: str) -> int:
     """`bot.cli.main` runs its own event loop: call it from a worker thread."""
     return await asyncio.to_thread(main, list(argv))
