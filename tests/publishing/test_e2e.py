@@ -97,8 +97,11 @@ async def test_slot_posts_are_silent_breaking_is_loud_and_pinned_edit_and_retrac
 
         urgent = await service.import_article(Article(rubric="Спорт", headline="Молния"))
         await publisher.queue_article(urgent.article_id, chat_id, "breaking", pin=True)
-        loud = await pump(app, clock, chat_id, lambda m: "Молния" in (m["text"] or ""))
-        assert loud["disable_notification"] is False and loud["pinned"] is True
+        # The pin is a second call after the send: wait for it, not just for the message.
+        loud = await pump(
+            app, clock, chat_id, lambda m: "Молния" in (m["text"] or "") and m["pinned"]
+        )
+        assert loud["disable_notification"] is False
 
         await clock.set(local("09:00"))
         await publisher.tick()
