@@ -368,6 +368,12 @@ _DESK: Catalog = {
         "Эта статья уже опубликована в канале — второй раз она не выйдет.",
         "This article is already published in the channel — it won't go out twice.",
     ),
+    "desk.pub.in_flight": _t(
+        "Эта статья как раз отправляется в канал. Если доставка не удастся, её можно будет "
+        "поставить снова.",
+        "This article is being sent to the channel right now. If the delivery fails, you can "
+        "queue it again.",
+    ),
     "desk.pub.not_pending": _t(
         "Этот пост уже не ждёт публикации.", "This post is no longer waiting."
     ),
