@@ -32,6 +32,7 @@ from bot.clock import Clock
 from bot.delivery.background import listen_for_wake, renew_leases
 from bot.delivery.engine_config import EngineConfig, EngineCounters
 from bot.delivery.outcomes import CompletedHook, ForbiddenHook, Hooks, MigrateHook, Outcomes
+from bot.delivery.send_checks import SendCheck, SendChecks
 from bot.delivery.sender import Retry, Sender
 from bot.delivery.settling import Settler
 from storage.models.delivery import DeliveryJob
@@ -74,6 +75,7 @@ class DeliveryEngine:
         self._use_wake = wake
         self._hooks = Hooks()
         sender.on_migrate = self._hooks.run_migrate
+        sender.pace = self._pace_extra_request
         self._held: dict[str, DeliveryJob] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._sem = asyncio.Semaphore(self.config.concurrency)
@@ -95,10 +97,12 @@ class DeliveryEngine:
             settler=self._settler,
             hooks=self._hooks,
         )
+        sender.on_flood = self._flood_on_extra_request
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._stopped = asyncio.Event()
         self._running = False
+        self._send_checks = SendChecks()
 
     # --- hooks --------------------------------------------------------------------------
     def add_forbidden_hook(self, hook: ForbiddenHook) -> None:
@@ -116,6 +120,12 @@ class DeliveryEngine:
         entry written). Publishing follows up a copy whose article changed or was retracted
         while it was being sent. Hooks must be quick and idempotent."""
         self._hooks.completed.append(hook)
+
+    def add_send_check(self, check: SendCheck) -> None:
+        """Run `check(jobs) -> {job_id: reason}` on every claimed batch before it is sent; the
+        jobs it names are settled unsent as `skipped` (ledger reason, stats). Subscribers drop
+        a deferred push whose reader unsubscribed meanwhile. A failing check drops nothing."""
+        self._send_checks.add(check)
 
     # --- lifecycle ----------------------------------------------------------------------
     @property
@@ -262,6 +272,9 @@ class DeliveryEngine:
         Returns the moment worth claiming again when some jobs had to be given back.
         """
         self.counters.claimed += len(jobs)
+        jobs = await self._without_unwanted(jobs, now)
+        if not jobs:
+            return None
         await self.sender.prepare(jobs)
         reservations = await self.limiter.reserve(
             [job.chat_id for job in jobs], now, horizon=self.config.horizon_seconds
@@ -280,6 +293,22 @@ class DeliveryEngine:
         half = self.config.horizon_seconds / 2  # half a horizon opens up
         return now + max(0.0, earliest - half)
 
+    async def _without_unwanted(self, jobs: list[DeliveryJob], now: float) -> list[DeliveryJob]:
+        """The batch minus the jobs a send check refuses (those are settled as `skipped`)."""
+        if not self._send_checks.checks:
+            return jobs
+        unwanted = await self._send_checks.unwanted(jobs)
+        kept: list[DeliveryJob] = []
+        for job in jobs:
+            reason = unwanted.get(job.id)
+            if reason is None:
+                kept.append(job)
+                continue
+            log.info("job %s to chat %s skipped: %s", job.id, job.chat_id, reason)
+            self._held[job.id] = job
+            self._settler.queue(self.outbox.skipping(job, reason, now))
+        return kept
+
     def _release_unstarted(self, jobs: list[DeliveryJob]) -> None:
         for job in jobs:
             self._held.pop(job.id, None)
@@ -294,6 +323,8 @@ class DeliveryEngine:
             if delay > 0.0005:
                 await self.clock.sleep(delay)
             async with self._sem:
+                if self._held_back(job):
+                    return
                 result = await self.sender.deliver(job)
             self._room.set()
             await self._outcomes.handle(job, result)
@@ -302,6 +333,33 @@ class DeliveryEngine:
         except Exception as exc:
             log.exception("delivery of job %s crashed", job.id)
             await self._outcomes.retry(job, Retry("internal", repr(exc)), self.clock.time())
+
+    def _held_back(self, job: DeliveryJob) -> bool:
+        """Give the job back unsent if its chat got a flood wait after it was given its time."""
+        now = self.clock.time()
+        until = self._outcomes.paused_until(job.chat_id, now)
+        if until is None:
+            return False
+        self.counters.deferred += 1
+        self._settler.queue(self.outbox.deferral(job, until))
+        self._room.set()
+        return True
+
+    async def _pace_extra_request(self, chat_id: int) -> None:
+        """Wait for a limiter slot for a request beyond the job's own (pin, resend...)."""
+        limits = self.limiter.limits
+        if not limits.enabled:
+            return
+        try:
+            delay = await self.limiter.acquire(chat_id, self.clock.time())
+        except RedisError:
+            log.exception("reserving a slot for an extra request to chat %s failed", chat_id)
+            delay = 1.0 / limits.pace_per_sec
+        if delay > 0.0005:
+            await self.clock.sleep(delay)
+
+    async def _flood_on_extra_request(self, chat_id: int, retry_after: float) -> None:
+        await self._outcomes.flood_wait(chat_id, retry_after)
 
     # --- settling -----------------------------------------------------------------------
     async def _settle_all(self) -> None:

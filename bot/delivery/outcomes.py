@@ -3,6 +3,9 @@
 `Sent` completes the job; `Retry` waits (Telegram's flood wait, which also slows the shared
 limiter, or an exponential backoff) until `max_attempts` turns it into a failure; `Failed`
 gives up, and a refused chat (`forbidden`) calls the forbidden hooks.
+
+A flood wait pauses the chat in the shared limiter (for later reservations, in every
+process) and in `paused` (this process's jobs already given a send time wait too).
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ class Outcomes:
         self.counters = counters
         self.settler = settler
         self.hooks = hooks
+        self.paused: dict[int, float] = {}
 
     async def handle(self, job: DeliveryJob, result: Result) -> None:
         """Record what one send attempt of `job` came to."""
@@ -98,10 +102,8 @@ class Outcomes:
     async def retry(self, job: DeliveryJob, result: Retry, now: float) -> None:
         """Schedule another attempt (or give up after `max_attempts`; 429s do not count)."""
         if result.retry_after is not None:
-            self.counters.rate_limited += 1
-            wait = max(1.0, result.retry_after)
-            log.warning("429 for chat %s (job %s): waiting %.0f s", job.chat_id, job.id, wait)
-            await self._penalize(job.chat_id, wait, now)
+            log.warning("429 for chat %s (job %s)", job.chat_id, job.id)
+            wait = await self.flood_wait(job.chat_id, result.retry_after, now)
             self.settler.queue(
                 self.outbox.retrial(job, now + wait, "retry_after", now, count=False)
             )
@@ -123,6 +125,26 @@ class Outcomes:
         self.settler.queue(self.outbox.failure(job, result.reason, now, result.description))
         if result.reason == "forbidden":
             await self.hooks.run_forbidden(job, result.description)
+
+    async def flood_wait(self, chat_id: int, retry_after: float, now: float | None = None) -> float:
+        """Telegram said 429 for `chat_id`: pause the chat, slow the global pace; the wait."""
+        now = self.clock.time() if now is None else now
+        self.counters.rate_limited += 1
+        wait = max(1.0, retry_after)
+        log.warning("flood wait for chat %s: %.0f s", chat_id, wait)
+        self.paused[chat_id] = max(self.paused.get(chat_id, 0.0), now + wait)
+        await self._penalize(chat_id, wait, now)
+        return wait
+
+    def paused_until(self, chat_id: int, now: float) -> float | None:
+        """When this process may send to `chat_id` again after a flood wait (None: now)."""
+        until = self.paused.get(chat_id)
+        if until is None:
+            return None
+        if until <= now:
+            del self.paused[chat_id]
+            return None
+        return until
 
     async def _penalize(self, chat_id: int, wait: float, now: float) -> None:
         try:

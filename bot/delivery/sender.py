@@ -5,6 +5,10 @@ delete) and turns every answer into one of three results: `Sent`, `Retry` (try a
 429, network trouble, 5xx) or `Failed` (never will: kicked, blocked, bad request...). It
 also handles the answers that are fixed on the spot: unparsable HTML is resent once as plain
 text, a migrated group is resent to its new id, "message is not modified" counts as done.
+Every request beyond the job's first (a pin, a resend) waits for its own rate-limiter slot
+through the `pace` hook, so the extra calls keep to the same limits as the jobs.
+Once the message is out, a failing pin never turns the job into a retry (that would post
+it twice): it is recorded as `pin_failed`.
 The engine turns results into outbox settlements; the sender never touches Redis state
 other than the photo file_id cache.
 """
@@ -17,7 +21,6 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from aiogram import Bot
@@ -33,8 +36,9 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardMarkup, Message
 
+from bot.delivery.photos import PhotoKeys, is_file_path
 from storage.file_ids import FileIdCache
 from storage.models.delivery import DeliveryJob
 from storage.models.post import Post
@@ -42,6 +46,8 @@ from storage.models.post import Post
 log = logging.getLogger(__name__)
 
 MigrateHook = Callable[[int, int], Awaitable[None]]
+PaceHook = Callable[[int], Awaitable[None]]
+FloodHook = Callable[[int, float], Awaitable[None]]
 _TAG = re.compile(r"<[^>]*>")
 _MAX_MIGRATIONS = 2
 
@@ -79,17 +85,14 @@ def strip_html(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-def is_file_path(source: str) -> bool:
-    """True when a photo source names a local file to upload (not a URL nor a file_id)."""
-    return source.startswith(("/", "./", "file://")) and Path(_local_path(source)).is_file()
-
-
-def _local_path(source: str) -> str:
-    return source.removeprefix("file://")
-
-
 class Sender:
-    """Carries out delivery jobs with one aiogram `Bot`."""
+    """Carries out delivery jobs with one aiogram `Bot`.
+
+    Hooks (the engine sets them): `on_migrate(old, new)` when a group became a supergroup;
+    `pace(chat_id)` waits for a rate-limiter slot before any request beyond the job's own
+    (pin, plain-text resend, migration resend, upload after a refused file_id);
+    `on_flood(chat_id, retry_after)` records a 429 answered to such an extra request.
+    """
 
     def __init__(
         self,
@@ -98,18 +101,23 @@ class Sender:
         *,
         paid_broadcast: bool = False,
         on_migrate: MigrateHook | None = None,
+        pace: PaceHook | None = None,
+        on_flood: FloodHook | None = None,
     ) -> None:
         self.bot = bot
         self.file_ids = file_ids
         self.paid_broadcast = paid_broadcast
         self.on_migrate = on_migrate
+        self.pace = pace
+        self.on_flood = on_flood
+        self._photos = PhotoKeys()
         self._photo_locks: dict[str, asyncio.Lock] = {}
 
     async def prepare(self, jobs: Sequence[DeliveryJob]) -> None:
         """Warm the file_id cache for every photo in a batch (one HMGET)."""
-        sources = [job.post.photo for job in jobs if job.post is not None and job.post.photo]
+        sources = {job.post.photo for job in jobs if job.post is not None and job.post.photo}
         if sources:
-            await self.file_ids.get_many(sources)
+            await self.file_ids.get_many([await self._photos.key(src) for src in sources])
 
     async def deliver(self, job: DeliveryJob) -> Result:
         """One attempt at the job; never raises for a Telegram or network error."""
@@ -136,6 +144,7 @@ class Sender:
             if migrations >= _MAX_MIGRATIONS:
                 return Failed("migrated", exc.message)
             await self._migrated(job, exc.migrate_to_chat_id)
+            await self._extra_request(job.chat_id)
             return await self._attempt(job, migrations + 1)
 
     async def _migrated(self, job: DeliveryJob, new_chat_id: int) -> None:
@@ -147,6 +156,11 @@ class Sender:
                 await self.on_migrate(old, new_chat_id)
             except Exception:
                 log.exception("migrate hook failed for %s -> %s", old, new_chat_id)
+
+    async def _extra_request(self, chat_id: int) -> None:
+        """Wait for a rate slot for one more request to `chat_id` (none without a pace hook)."""
+        if self.pace is not None:
+            await self.pace(chat_id)
 
     async def _dispatch(self, job: DeliveryJob) -> Result:
         if job.kind == "delete":
@@ -166,6 +180,7 @@ class Sender:
             if not _is_parse_error(exc.message) or post.parse_mode is None:
                 raise
             log.warning("job %s: %s; resending as plain text", job.id, exc.message)
+            await self._extra_request(job.chat_id)
             message = await self._send_post(job, post, strip_html(post.text), None)
             detail = {"plain_text": True}
         if job.pin:
@@ -189,24 +204,38 @@ class Sender:
     async def _send_photo(
         self, job: DeliveryJob, source: str, caption: str, parse_mode: str | None
     ) -> Message:
-        cached = await self.file_ids.get(source)
+        key = await self._photos.key(source)
+        cached = await self.file_ids.get(key)
         if cached is not None:
             try:
                 return await self._photo_call(job, cached, caption, parse_mode)
             except TelegramBadRequest as exc:
-                if "file" not in exc.message.lower() or "identifier" not in exc.message.lower():
+                if not _is_bad_file_id(exc.message):
                     raise
                 log.warning("file_id of %s refused (%s); sending it anew", source, exc.message)
-                await self.file_ids.forget(source)
-        lock = self._photo_locks.setdefault(source, asyncio.Lock())
+                await self.file_ids.forget(key)
+                await self._extra_request(job.chat_id)
+        lock = self._photo_locks.setdefault(key, asyncio.Lock())
         async with lock:  # the first send of a new photo gives the file_id the others reuse
-            cached = await self.file_ids.get(source)
-            upload: Any = FSInputFile(_local_path(source)) if is_file_path(source) else source
-            message = await self._photo_call(job, cached or upload, caption, parse_mode)
-            if cached is None and message.photo:
-                await self.file_ids.put(source, message.photo[-1].file_id)
+            cached = await self.file_ids.get(key)
+            if cached is not None:
+                message = await self._photo_call(job, cached, caption, parse_mode)
+            else:
+                message = await self._first_photo_send(job, source, key, caption, parse_mode)
         if not lock.locked():
-            self._photo_locks.pop(source, None)
+            self._photo_locks.pop(key, None)
+        return message
+
+    async def _first_photo_send(
+        self, job: DeliveryJob, source: str, key: str, caption: str, parse_mode: str | None
+    ) -> Message:
+        """Upload a local file (or hand Telegram the URL) and remember the file_id it gives."""
+        photo: Any = source
+        if is_file_path(source):
+            key, photo = await self._photos.upload(source)
+        message = await self._photo_call(job, photo, caption, parse_mode)
+        if message.photo:
+            await self.file_ids.put(key, message.photo[-1].file_id)
         return message
 
     async def _photo_call(
@@ -223,16 +252,34 @@ class Sender:
         )
 
     async def _pin(self, job: DeliveryJob, message_id: int) -> dict[str, object]:
+        """Pin the message just sent; never raises (the post is out, it must not be resent).
+
+        After a 429 the wait is recorded through `on_flood` and the pin tried once more.
+        """
+        outcome = await self._try_pin(job, message_id)
+        if isinstance(outcome, float) and self.on_flood is not None:
+            await self.on_flood(job.chat_id, outcome)
+            outcome = await self._try_pin(job, message_id)
+        if isinstance(outcome, float):
+            return self._pin_failed(job, f"Too Many Requests: retry after {outcome:g}")
+        return outcome
+
+    async def _try_pin(self, job: DeliveryJob, message_id: int) -> dict[str, object] | float:
+        """One pin request in its own rate slot: the ledger detail, or Telegram's flood wait."""
+        await self._extra_request(job.chat_id)
         try:
             await self.bot.pin_chat_message(
                 job.chat_id, message_id, disable_notification=job.silent
             )
-        except TelegramRetryAfter:
-            raise
-        except (TelegramBadRequest, TelegramForbiddenError) as exc:
-            log.warning("job %s: pin failed in chat %s: %s", job.id, job.chat_id, exc.message)
-            return {"pin_failed": exc.message}
+        except TelegramRetryAfter as exc:
+            return float(exc.retry_after)
+        except AiogramError as exc:
+            return self._pin_failed(job, getattr(exc, "message", str(exc)))
         return {"pinned": True}
+
+    def _pin_failed(self, job: DeliveryJob, description: str) -> dict[str, object]:
+        log.warning("job %s: pin failed in chat %s: %s", job.id, job.chat_id, description)
+        return {"pin_failed": description}
 
     def _paid(self) -> bool | None:
         return True if self.paid_broadcast else None
@@ -248,6 +295,7 @@ class Sender:
             if not _is_parse_error(exc.message) or post.parse_mode is None:
                 raise
             log.warning("job %s: %s; editing as plain text", job.id, exc.message)
+            await self._extra_request(job.chat_id)
             await self._edit_post(job, post, strip_html(post.text), None)
             return Sent(job.message_id, {"plain_text": True})
         return Sent(job.message_id)
@@ -293,6 +341,11 @@ def _is_parse_error(description: str) -> bool:
     return "can't parse entities" in description.lower()
 
 
+def _is_bad_file_id(description: str) -> bool:
+    lowered = description.lower()
+    return "file" in lowered and "identifier" in lowered
+
+
 def _is_not_modified(description: str) -> bool:
     return "message is not modified" in description.lower()
 
@@ -318,4 +371,7 @@ def _bad_request(job: DeliveryJob, description: str) -> Failed:
     return Failed("bad_request", description)
 
 
-__all__ = ["Failed", "MigrateHook", "Result", "Retry", "Sender", "Sent", "strip_html"]
+__all__ = [
+    "Failed", "FloodHook", "MigrateHook", "PaceHook", "Result", "Retry", "Sender", "Sent",
+    "strip_html",
+]  # fmt: skip
