@@ -1,4 +1,9 @@
-"""`vestnik run` (the bot) and `vestnik health` (the container health check)."""
+"""`vestnik run` (the bot) and `vestnik health` (the container health check).
+
+`health` checks something real in both modes: with REDIS_URL that Redis answers PING;
+without it, that a live Vestnik process owns the embedded redis-server of DATA_DIR and that
+this server answers from that directory. Exit 0 when healthy, else 1 with one line saying why.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,8 @@ from redis.exceptions import RedisError
 
 from bot.config import Settings, load_settings
 from bot.logging_setup import setup_logging
-from bot.redis_conn import open_redis
+from bot.redis_conn import embedded_dir, open_redis, redact_url, redis_from_url
+from bot.redis_server import embedded_owner
 
 log = logging.getLogger("vestnik")
 
@@ -23,7 +29,9 @@ def register(sub: Any) -> None:
     run = sub.add_parser("run", help="run the bot (the offline sandbox demo without BOT_TOKEN)")
     run.add_argument("--no-demo", action="store_true", help="offline: do not seed the demo")
     run.set_defaults(handler=_run)
-    health = sub.add_parser("health", help="exit 0 when Redis answers (container health check)")
+    health = sub.add_parser(
+        "health", help="exit 0 when the bot's Redis answers (the container health check)"
+    )
     health.set_defaults(handler=_health)
 
 
@@ -43,7 +51,7 @@ async def _run_online(settings: Settings) -> None:
     from bot.runtime import build_application
 
     assert settings.bot_token is not None
-    async with open_redis(settings) as redis:
+    async with open_redis(settings, exclusive=True) as redis:
         app = build_application(
             settings,
             redis,
@@ -72,15 +80,20 @@ async def _stop_signal() -> None:
 async def _health(args: argparse.Namespace) -> int:
     del args
     settings = load_settings()
-    if not settings.redis_url:
-        return 0  # embedded Redis lives inside the bot process
-    from bot.redis_conn import redis_from_url
-
-    client = redis_from_url(settings.redis_url)
+    url = settings.redis_url
+    if not url:
+        directory = embedded_dir(settings)
+        owner = await asyncio.to_thread(embedded_owner, directory)
+        if owner is None:
+            print(f"unhealthy: no running Vestnik serves the embedded Redis in {directory}")
+            return 1
+        url = owner.url
+    client = redis_from_url(url)
     try:
         await client.ping()
-    except RedisError as exc:
-        print(f"Redis unreachable: {exc}")
+    except (RedisError, OSError) as exc:
+        reason = " ".join(str(exc).split())
+        print(f"unhealthy: Redis at {redact_url(url)} does not answer: {reason}")
         return 1
     finally:
         await client.aclose()
