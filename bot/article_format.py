@@ -2,7 +2,7 @@
 
     Политика                                  <- rubric (a short line)
 
-    Токаев: Алматы становится ...             <- headline (one line)
+    Токаев: Алматы становится ...             <- headline (may wrap over 2-3 lines)
 
     Фото: assembly.kz                         <- photo credit (optional)
     Во время обращения ...                    <- lead: the first paragraph
@@ -36,6 +36,7 @@ __all__ = ["HEADLINE_MAX", "RUBRIC_MAX", "ArticleFormatError", "parse_article"]
 RUBRIC_MAX = 40
 HEADLINE_MAX = 300
 CREDIT_MAX = 150
+HEADLINE_MAX_LINES = 3
 
 _CREDIT = re.compile(
     r"^(?:источник\s+фото|фото|photo|foto)(?=$|[\s:.–—-])\s*([:.–—-]?)[\s:.–—-]*(.*)$",
@@ -101,8 +102,8 @@ class _Parser:
 
     def article(self, front: FrontMatter) -> Article:
         rubric = self.rubric(self.lines[0])
-        headline = self.headline(rubric)
-        rest = self.lines[2:]
+        headline, used = self.headline(rubric)
+        rest = self.lines[1 + used :]
         credit = None
         if rest and (found := _credit(rest[0].text)) is not None:
             credit, rest = found or None, rest[1:]
@@ -134,7 +135,8 @@ class _Parser:
             )
         return name
 
-    def headline(self, rubric: str) -> str:
+    def headline(self, rubric: str) -> tuple[str, int]:
+        """The headline (its wrapped lines joined) and how many lines it takes."""
         if len(self.lines) < 2:
             self.fail(
                 self.lines[0].number,
@@ -154,7 +156,48 @@ class _Parser:
                 length=len(line.text),
                 limit=HEADLINE_MAX,
             )
-        return line.text
+        used = _headline_span(self.lines, 1)
+        return " ".join(line.text for line in self.lines[1 : 1 + used]), used
+
+
+def _headline_span(lines: list[_Line], start: int) -> int:
+    """How many lines from `start` the headline takes: 1 unless the newsroom wrapped it.
+
+    The lines up to the first blank line or credit line are one wrapped headline when that
+    block is short, ends before a blank line or the credit (not at the end of the file), and
+    has no line ending in `.` or `…` (headlines have no full stop; a lead has). Otherwise only
+    lines that plainly continue it (starting in lower case after a line that does not end a
+    sentence) join it, and the rest is the lead: `Заголовок\nЛид.` stays two parts.
+    """
+    end = start + 1
+    while end < len(lines) and not lines[end].blank_before and _credit(lines[end].text) is None:
+        end += 1
+    block = lines[start:end]
+    if len(block) == 1:
+        return 1
+    if (
+        end < len(lines)
+        and len(block) <= HEADLINE_MAX_LINES
+        and not any(_ends_with_full_stop(line.text) for line in block)
+        and sum(len(line.text) + 1 for line in block) <= HEADLINE_MAX + 1
+    ):
+        return len(block)
+    used, length = 1, len(block[0].text)
+    while used < len(block) and _continues(block[used - 1].text, block[used].text):
+        length += 1 + len(block[used].text)
+        if length > HEADLINE_MAX:
+            break
+        used += 1
+    return used
+
+
+def _ends_with_full_stop(text: str) -> bool:
+    return text.rstrip(_CLOSERS)[-1:] in (".", "…")
+
+
+def _continues(previous: str, line: str) -> bool:
+    """A hard-wrapped line: it starts in lower case and the previous one ends no sentence."""
+    return line[0].islower() and previous.rstrip(_CLOSERS)[-1:] not in (".", "!", "?", "…")
 
 
 def _looks_like_rubric(name: str) -> bool:
@@ -214,11 +257,12 @@ def _split_byline(lines: list[_Line]) -> tuple[list[_Line], str | None, str | No
 
 
 def _author(lines: list[_Line]) -> str | None:
+    """The author on the last line; a credit-looking line (`Фото Елена Беляева`) is none."""
     last = lines[-1]
     prefixed = _AUTHOR_PREFIX.match(last.text)
     if prefixed:
         return prefixed.group(1).strip()
-    if not _looks_like_name(last.text):
+    if _credit(last.text) is not None or not _looks_like_name(last.text):
         return None
     after_photo = len(lines) > 1 and _credit(lines[-2].text) is not None
     if after_photo or len(last.text.split()) >= 2 or last.blank_before:

@@ -192,6 +192,59 @@ def test_headline_only_article_is_valid() -> None:
     assert (article.lead, article.body) == ("", [])
 
 
+@pytest.mark.parametrize(
+    ("text", "headline", "credit", "lead"),
+    [
+        (
+            "Политика\nЗаголовок строка 1\nстрока 2\n\nФото: x.kz\nЛид.",
+            "Заголовок строка 1 строка 2",
+            "x.kz",
+            "Лид.",
+        ),
+        (
+            "Политика\n\nТокаев: Алматы становится международным хабом\n"
+            "сотрудничества при поддержке ООН\nФото: assembly.kz\nЛид статьи.\n\nТело.",
+            "Токаев: Алматы становится международным хабом сотрудничества при поддержке ООН",
+            "assembly.kz",
+            "Лид статьи.",
+        ),
+        (
+            "Политика\nВ Алматы открылся хаб при поддержке\nООН и ЕС\n\nЛид статьи.\n\nТело.",
+            "В Алматы открылся хаб при поддержке ООН и ЕС",
+            None,
+            "Лид статьи.",
+        ),
+        (  # no blank lines at all: a capitalised sentence after the headline is the lead
+            "Политика\nЗаголовок\nЛид первый.\n\nТело.",
+            "Заголовок",
+            None,
+            "Лид первый.",
+        ),
+        (
+            "Политика\nЗаголовок, который\nпродолжается\nЛид начинается тут и\nидёт дальше.",
+            "Заголовок, который продолжается",
+            None,
+            "Лид начинается тут и идёт дальше.",
+        ),
+    ],
+    ids=["wrapped-then-credit", "wrapped-at-credit", "wrapped-capital", "lead", "lowercase"],
+)
+def test_wrapped_headline_is_joined_and_the_credit_found(
+    text: str, headline: str, credit: str | None, lead: str
+) -> None:
+    article = parse_article(text)
+    assert (article.headline, article.photo_credit, article.lead) == (headline, credit, lead)
+
+
+def test_a_last_photo_credit_line_is_not_the_author() -> None:
+    article = parse_article(
+        "Политика\n\nЗаголовок\n\nЛид.\n\nПоследний абзац.\n\nФото Елена Беляева"
+    )
+    assert article.author is None
+    assert article.author_photo_credit == "Елена Беляева"
+    assert article.body == ["Последний абзац."]
+
+
 def test_hard_wrapped_lines_join_but_sentence_ends_split() -> None:
     text = (
         "Политика\n\nЗаголовок\n\n"
