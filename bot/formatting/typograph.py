@@ -18,7 +18,10 @@ from bot.formatting import typograph_rules as r
 
 __all__ = ["typograph"]
 
-_URL_TAIL = r"[^\s<>\"«»„“”‟]*[^\s<>\"«»„“”‟.,;:!?…)\]}'’]"
+# A URL runs to the first space or quotation mark; a pair of straight quotes right after `=` or
+# `/` (`?x="y"`) is part of it. It does not end in punctuation that belongs to the sentence.
+_URL_CHAR = r"[^\s<>\"«»„“”‟]"
+_URL_TAIL = rf"(?:{_URL_CHAR}|(?<=[=/])\"{_URL_CHAR}*\")+(?<![.,;:!?…)\]}}'’])"
 # Protected fragments, each behind a cheap necessary condition (see `_protect_pattern`).
 _CODE = (r"```[\s\S]*?```", r"`[^`\n]+`")
 _TAGS = (r"<!--[\s\S]*?-->", r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
@@ -48,9 +51,11 @@ _MAX_TOKENS = r.PH_LAST - r.PH_FIRST + 1
 def typograph(text: str) -> str:
     """Apply Russian news typography to plain text; protected fragments stay byte-for-byte.
 
-    `typograph(typograph(x)) == typograph(x)` for any input. Text with more protected fragments
-    than there are placeholder characters (over 65,000) is returned unchanged.
+    `typograph(typograph(x)) == typograph(x)` for any input. A leading byte order mark is
+    dropped. Text with more protected fragments than there are placeholder characters (over
+    65,000) is returned unchanged.
     """
+    text = text.lstrip("\ufeff")  # a byte order mark left by a Windows editor
     if not text:
         return text
     tokens: list[str] = []

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.formatting.abbreviations import ends_abbreviation
+
 NBSP = "\u00a0"
 NNBSP = "\u202f"  # narrow no-break space, after №
 EM = "\u2014"
@@ -67,6 +69,8 @@ def nest_line(line: str) -> str:
 
     Like Typograf's `setInner`: a level counter over the line's guillemets; a straight quote
     that could not be classified resets it; if the line's « and » do not balance it is left flat.
+    Only the outermost level gets «»; every deeper one gets „“ (Typograf's two marks, the
+    inner one repeated for a third level), so the marks always pair up.
     """
     if line.count("«") != line.count("»") or "«" not in line:
         return line
@@ -79,7 +83,7 @@ def nest_line(line: str) -> str:
             level = -1
             continue
         if char == "«":
-            level = min(level + 1, 1)
+            level += 1
             mark = "«" if level == 0 else "„"
         else:
             level = max(level, 0)
@@ -112,8 +116,17 @@ DASH_MAIN = re.compile(rf"{SP}{DASH}(?=[ \u00a0\n])")
 DASH_SPEECH = re.compile(rf"([»“\",]){SP}?{DASH}{SP}")
 # A dialogue line: `- Привет` -> `—\u00a0Привет`.
 DASH_LINE_START = re.compile(rf"^([{PH_CLASS}]*){DASH}{SP}", re.M)
-# A new remark after a sentence: `ушёл. - Куда?` -> `ушёл. —\u00a0Куда?`.
-DASH_AFTER_SENTENCE = re.compile(rf"([.…?!]){SP}{DASH}{SP}")
+# A new remark after a sentence: `ушёл. - Куда?` -> `ушёл. —\u00a0Куда?`. Not before a lower-case
+# word (`Куда? - спросил он`: the author's words, the dash stays with the remark) and not
+# after an abbreviation or an initial (`в 2024 г. - рекорд`), see `_new_remark`.
+DASH_AFTER_SENTENCE = re.compile(rf"([.…?!]){SP}{DASH}{SP}(?![{LOWER}])")
+
+
+def _new_remark(match: re.Match[str]) -> str:
+    if match.group(1) == "." and ends_abbreviation(match.string, match.start(1)):
+        return match.group(0)
+    return f"{match.group(1)} {EM}{NBSP}"
+
 
 RANGE_RULES: tuple[Rule, ...] = (
     (YEARS, _year_range),
@@ -124,7 +137,7 @@ DASH_RULES: tuple[Rule, ...] = (
     (DASH_MAIN, NBSP + EM),
     (DASH_SPEECH, rf"\1{NBSP}{EM} "),
     (DASH_LINE_START, rf"\1{EM}{NBSP}"),
-    (DASH_AFTER_SENTENCE, rf"\1 {EM}{NBSP}"),
+    (DASH_AFTER_SENTENCE, _new_remark),
 )
 
 # --- non-breaking spaces -----------------------------------------------------------------------
