@@ -8,7 +8,7 @@ them is one Lua script, so two processes never take the same post.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,6 +19,7 @@ from storage.keys import Keys
 from storage.models.queue import QueuedPost
 
 Target = Literal["none", "queue", "scheduled", "dispatching"]
+Mutation = Callable[[QueuedPost], QueuedPost]
 
 # Compare the channel's mark, pop up to N queue heads into the dispatching set, advance it.
 _CLAIM = """
@@ -185,12 +186,47 @@ class QueueRepo:
         value = await self._r.hget(self._k.last_posts(), str(chat_id))
         return str(value) if value is not None else None
 
-    async def mark_dispatched(self, post: QueuedPost) -> None:
-        """Record that the post's job is in the outbox and drop it from dispatching."""
+    async def mark_dispatched(self, post: QueuedPost) -> QueuedPost:
+        """Record that the post's job is in the outbox and drop it from dispatching.
+
+        A retraction that flagged the post meanwhile (`retracted_at`) is kept; the stored
+        post is returned so the caller sees it.
+        """
+        key = self._k.post(post.id)
         async with self._r.pipeline(transaction=True) as pipe:
-            pipe.set(self._k.post(post.id), _dump(post))
-            pipe.zrem(self._k.dispatching(), post.id)
-            await pipe.execute()
+            while True:
+                try:
+                    await pipe.watch(key)
+                    raw = await pipe.get(key)
+                    stored = QueuedPost.model_validate_json(raw) if raw else None
+                    if stored is not None and stored.retracted_at is not None:
+                        post = post.model_copy(update={"retracted_at": stored.retracted_at})
+                    pipe.multi()  # type: ignore[no-untyped-call]
+                    pipe.set(key, _dump(post))
+                    pipe.zrem(self._k.dispatching(), post.id)
+                    await pipe.execute()
+                    return post
+                except WatchError:
+                    continue
+
+    async def update(self, post_id: str, mutate: Mutation) -> QueuedPost | None:
+        """Apply `mutate` to the stored post atomically (optimistic WATCH, retried); the
+        stored result, or None when there is no such post. Its place in queues is kept."""
+        key = self._k.post(post_id)
+        async with self._r.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    await pipe.watch(key)
+                    raw = await pipe.get(key)
+                    if not raw:
+                        return None
+                    changed = mutate(QueuedPost.model_validate_json(raw))
+                    pipe.multi()  # type: ignore[no-untyped-call]
+                    pipe.set(key, _dump(changed))
+                    await pipe.execute()
+                    return changed
+                except WatchError:
+                    continue
 
     async def dispatching_before(self, cutoff: float) -> list[str]:
         """Posts claimed before `cutoff` whose dispatch never finished (a crashed process)."""

@@ -192,4 +192,6 @@ async def _retract(args: argparse.Namespace) -> int:
         f"article {args.article_id}: deleting {len(result.deleted)} published copy(ies)"
         f" {result.deleted}, removed {len(result.cancelled)} waiting copy(ies) {result.cancelled}"
     )
+    if result.following:
+        print(f"being sent now to {result.following}: each copy is deleted as soon as it is out")
     return 0

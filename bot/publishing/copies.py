@@ -2,11 +2,14 @@
 
 Edits and deletions are delivery jobs (`edit`, `delete`) per copy the ledger knows
 (`published_copies`); the engine records `edited` / `retracted` when Telegram confirms.
+A copy still on its way when the article changes or is retracted is followed up by
+`after_delivery`, the delivery engine's completed hook: each job carries the content hash
+it was rendered from, and a post being sent carries a retraction flag.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.publishing.dispatch import PostDispatcher
 from bot.publishing.errors import PublishingError
@@ -14,14 +17,20 @@ from bot.publishing.parts import Collaborators, PublishingPart
 from bot.publishing.render import render, rubric_of
 from storage.models.article import Article
 from storage.models.delivery import DeliveryJob, LedgerEntry
+from storage.models.queue import QueuedPost
 
 
 @dataclass(frozen=True)
 class RetractResult:
-    """What a retraction did: delete jobs enqueued, queued copies removed."""
+    """What a retraction did, by chat: `deleted` (delete jobs enqueued), `cancelled` (copies
+    that will not go out) and `following` (copies being sent now: deleted once out)."""
 
     deleted: list[int]
     cancelled: list[int]
+    following: list[int] = field(default_factory=list)
+
+
+_RETRACTED: dict[str, object] = {"state": "cancelled", "reason": "retracted"}
 
 
 class Copies(PublishingPart):
@@ -66,60 +75,143 @@ class Copies(PublishingPart):
         )
 
     async def edit(self, article: Article) -> list[int]:
-        """Edit every published copy in place with the article's current text; the chat ids."""
+        """Edit every published copy in place with the article's current text; the chat ids.
+
+        Copies still on their way are not here: the completed hook (`after_delivery`)
+        edits them once they are out if they were rendered from an older version.
+        """
         article_id = str(article.id)
-        rubric = await rubric_of(article, self.rubrics)
         edited: list[int] = []
         stamp = int(self.clock.time() * 1000)
         for chat_id, message_id in (await self.ledger.published_copies(article_id)).items():
-            channel = await self.channels.get(chat_id)
-            if channel is None:
-                continue
-            job = DeliveryJob(
-                id=f"edit-{article_id}-{chat_id}-{article.content_hash[:12]}-{stamp}",
-                kind="edit",
+            suffix = f"{article.content_hash[:12]}-{stamp}"
+            if await self._enqueue_edit(article, chat_id, message_id, suffix):
+                edited.append(chat_id)
+        return edited
+
+    async def _enqueue_edit(
+        self, article: Article, chat_id: int, message_id: int, suffix: str
+    ) -> bool:
+        """An edit job for one copy, rendered for its channel (False: channel unknown)."""
+        channel = await self.channels.get(chat_id)
+        if channel is None:
+            return False
+        article_id = str(article.id)
+        job = DeliveryJob(
+            id=f"edit-{article_id}-{chat_id}-{suffix}",
+            kind="edit",
+            chat_id=chat_id,
+            article_id=article_id,
+            message_id=message_id,
+            post=render(article, await rubric_of(article, self.rubrics), channel),
+            content_hash=article.content_hash,
+        )
+        await self.outbox.enqueue(job)
+        return True
+
+    async def retract(self, article_id: str) -> RetractResult:
+        """Delete every published copy and stop every copy that has not gone out.
+
+        Copies being handed over or sent are flagged first and the ledger is read after,
+        while the completed hook writes the ledger first and reads the flag after: either
+        side sees the copy, so none stays up (both may: the delete job id is the same).
+        """
+        links = await self.queue.links(article_id)
+        if (
+            not links
+            and await self.articles.get(article_id) is None
+            and not await self.ledger.published_copies(article_id)
+        ):
+            raise PublishingError("unknown_article", f"no article with id {article_id!r}")
+        cancelled: list[int] = []
+        following: list[int] = []
+        for chat_id, post_id in links.items():
+            outcome = await self._withdraw(post_id)
+            if outcome == "cancelled":
+                cancelled.append(chat_id)
+            elif outcome == "following":
+                following.append(chat_id)
+        copies = await self.ledger.published_copies(article_id)
+        for chat_id, message_id in copies.items():
+            await self._enqueue_delete(article_id, chat_id, message_id)
+        return RetractResult(
+            deleted=sorted(copies),
+            cancelled=sorted(c for c in cancelled if c not in copies),
+            following=sorted(c for c in following if c not in copies),
+        )
+
+    async def _enqueue_delete(self, article_id: str, chat_id: int, message_id: int) -> None:
+        await self.outbox.enqueue(
+            DeliveryJob(
+                id=f"delete-{article_id}-{chat_id}-{message_id}",
+                kind="delete",
                 chat_id=chat_id,
                 article_id=article_id,
                 message_id=message_id,
-                post=render(article, rubric, channel),
             )
-            await self.outbox.enqueue(job)
-            edited.append(chat_id)
-        return edited
+        )
 
-    async def retract(self, article_id: str) -> RetractResult:
-        """Delete every published copy and remove every copy still waiting."""
-        copies = await self.ledger.published_copies(article_id)
-        links = await self.queue.links(article_id)
-        if not copies and not links and await self.articles.get(article_id) is None:
-            raise PublishingError("unknown_article", f"no article with id {article_id!r}")
-        for chat_id, message_id in copies.items():
-            await self.outbox.enqueue(
-                DeliveryJob(
-                    id=f"delete-{article_id}-{chat_id}-{message_id}",
-                    kind="delete",
-                    chat_id=chat_id,
-                    article_id=article_id,
-                    message_id=message_id,
-                )
-            )
-        cancelled = [c for c in links if c not in copies and await self._withdraw(links[c])]
-        return RetractResult(deleted=sorted(copies), cancelled=sorted(cancelled))
-
-    async def _withdraw(self, post_id: str) -> bool:
-        """Stop a copy that has not gone out: out of its queue, or its job out of the outbox."""
+    async def _withdraw(self, post_id: str) -> str | None:
+        """Stop a copy that has not gone out: `cancelled` (out of its queue, or its job out of
+        the outbox), `following` (being sent: flagged, deleted once out) or None."""
         post = await self.queue.get(post_id)
         if post is None:
-            return False
-        retracted = post.model_copy(update={"state": "cancelled", "reason": "retracted"})
+            return None
         if post.state in ("queued", "scheduled"):
-            done = await self.queue.move(retracted, "none")
-        elif post.state == "dispatched" and post.job_id:
-            done = await self.outbox.cancel(post.job_id)
-            if done:
-                await self.queue.save(retracted)
-        else:
-            done = False
-        if done:
-            await self.dispatcher.record_skip(retracted, "retracted")
-        return done
+            retracted = post.model_copy(update=_RETRACTED)
+            if await self.queue.move(retracted, "none"):
+                await self.dispatcher.record_skip(retracted, "retracted")
+                return "cancelled"
+            current = await self.queue.get(post_id)
+            if current is None or current.state not in ("queued", "scheduled"):
+                return await self._withdraw(post_id)  # it changed meanwhile: look again
+            # Still "waiting" but out of its queue: a tick's claim took it (dispatching).
+        elif post.state not in ("dispatching", "dispatched"):
+            return None
+        return await self._withdraw_sending(post_id)
+
+    async def _withdraw_sending(self, post_id: str) -> str:
+        """Flag a post handed to the engine, then take its job back if it is still waiting."""
+        now = self.clock.time()
+        flagged = await self.queue.update(post_id, lambda p: _flag(p, now))
+        if flagged is None or not flagged.job_id:
+            return "following"  # still being handed over: `dispatch` sees the flag
+        if not await self.outbox.cancel(flagged.job_id):
+            return "following"
+        retracted = flagged.model_copy(update=_RETRACTED)
+        await self.queue.save(retracted)
+        await self.dispatcher.record_skip(retracted, "retracted")
+        return "cancelled"
+
+    async def after_delivery(self, job: DeliveryJob, message_id: int | None) -> None:
+        """Completed hook: a post or edit is out. Delete it if its article was retracted
+        meanwhile; edit it again if the article changed after the job was rendered."""
+        if job.kind not in ("channel_post", "edit") or not job.article_id:
+            return
+        message_id = job.message_id if job.kind == "edit" else message_id
+        if message_id is None:
+            return
+        if job.kind == "channel_post" and await self._retracted_meanwhile(job):
+            await self._enqueue_delete(job.article_id, job.chat_id, message_id)
+            return
+        article = await self.articles.get(job.article_id)
+        if article is None or job.content_hash in (None, article.content_hash):
+            return
+        record = await self.ledger.get(job.article_id, job.chat_id)
+        if record is not None and record.status == "retracted":
+            return
+        suffix = f"{article.content_hash[:12]}-after-{message_id}"
+        await self._enqueue_edit(article, job.chat_id, message_id, suffix)
+
+    async def _retracted_meanwhile(self, job: DeliveryJob) -> bool:
+        if not job.queued_post_id:
+            return False
+        post = await self.queue.get(job.queued_post_id)
+        return post is not None and post.retracted_at is not None
+
+
+def _flag(post: QueuedPost, now: float) -> QueuedPost:
+    """Mark a post whose copy is on its way as retracted (kept if already marked)."""
+    if post.retracted_at is not None:
+        return post
+    return post.model_copy(update={"retracted_at": now, "reason": "retracted"})

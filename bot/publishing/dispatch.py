@@ -57,14 +57,28 @@ class PostDispatcher(PublishingPart):
             silent=post.silent,
             pin=post.pin,
             queued_post_id=post.id,
+            content_hash=article.content_hash,
         )
         job_id = await self.outbox.enqueue(job)
         done = post.model_copy(
             update={"state": "dispatched", "dispatched_at": now, "job_id": job_id}
         )
-        await self.queue.mark_dispatched(done)
+        done = await self.queue.mark_dispatched(done)
+        if done.retracted_at is not None and await self._withdraw_job(done, report):
+            return
         report.dispatched.append(done)
         log.info("post %s (article %s) dispatched to %s", post.id, post.article_id, channel.id)
+
+    async def _withdraw_job(self, post: QueuedPost, report: TickReport) -> bool:
+        """A retraction came while the post was being handed over: take its job back if it
+        is still waiting (False: it is being sent; the completed hook deletes the copy)."""
+        if not post.job_id or not await self.outbox.cancel(post.job_id):
+            return False
+        cancelled = post.model_copy(update={"state": "cancelled", "reason": "retracted"})
+        await self.queue.save(cancelled)
+        await self.record_skip(cancelled, "retracted")
+        report.skipped.append(cancelled)
+        return True
 
     async def _drop(self, post: QueuedPost, reason: str, report: TickReport) -> None:
         dropped = post.model_copy(update={"state": "skipped", "reason": reason})

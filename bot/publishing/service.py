@@ -82,6 +82,11 @@ class PublishingService(QueuedPosts, ScheduleReading):
         """Delivery hook: a channel post Telegram refused goes back to its queue's head."""
         await self.copies.requeue_refused(chat_id, job, description)
 
+    async def after_delivery(self, job: DeliveryJob, message_id: int | None) -> None:
+        """Delivery hook: a post or edit is out; follow it up if its article changed or was
+        retracted while it was on its way."""
+        await self.copies.after_delivery(job, message_id)
+
 
 __all__: Sequence[str] = (
     "ChannelOverview",

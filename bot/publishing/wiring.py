@@ -59,6 +59,7 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
         engine.add_forbidden_hook(channel_service.on_forbidden)
         engine.add_forbidden_hook(publisher.requeue_refused)
         engine.add_migrate_hook(channel_service.on_migrate)
+        engine.add_completed_hook(publisher.after_delivery)
     scheduler = PublishingScheduler(publisher, ctx.clock)
     publisher.add_change_listener(scheduler.request_sync)
     return Feature(

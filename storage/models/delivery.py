@@ -34,6 +34,7 @@ class DeliveryJob(BaseModel):
     reply_markup: dict[str, object] | None = None
     message_id: int | None = None  # for edit / delete
     queued_post_id: str | None = None  # the schedule entry this job came from, if any
+    content_hash: str | None = None  # the article version a post or edit was rendered from
     attempts: int = 0
     last_error: str | None = None
     claimed_by: str | None = Field(default=None, exclude=True)  # set by `OutboxRepo.claim`

@@ -18,6 +18,8 @@ class QueuedPost(BaseModel):
     `queued`: in the channel's queue for its next slot; `scheduled`: waiting for `due_at`;
     `dispatching`: taken by a tick, its delivery job being enqueued; `dispatched`: handed
     to the delivery engine as job `job_id`; `cancelled` / `skipped` (with `reason`).
+    `retracted_at`: a retraction came while the post was being handed over or sent; the copy
+    is deleted as soon as the delivery engine reports it out.
     `eta` is not stored: listings fill it with the expected publication time.
     """
 
@@ -33,6 +35,7 @@ class QueuedPost(BaseModel):
     dispatched_at: float | None = None
     job_id: str | None = None
     reason: str | None = None
+    retracted_at: float | None = None
     eta: float | None = None
 
     @property
