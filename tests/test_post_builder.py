@@ -18,7 +18,10 @@ from bot.formatting.post import (
     build_post,
 )
 from bot.formatting.telegram_html import check_html, plain_text, telegram_length, utf16_length
+from bot.formatting.truncate import cut_text
 from bot.formatting.typograph import typograph
+from sandbox.entity_rules import trim
+from sandbox.html_entities import parse_html
 from storage.models.article import Article, Rubric
 
 NB = "\u00a0"
@@ -111,6 +114,51 @@ def test_long_lead_is_cut_at_a_sentence_boundary_to_fit_a_caption() -> None:
     assert lead.count("Президент") == lead.count("жизни")  # whole sentences only
     assert CAPTION_LIMIT - post.length < len(sentence) + 2  # and as many as fit
     assert "<i>Фото: assembly.kz</i>" in post.text
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong_end"),
+    [
+        ("Вчера в Алматы выступил президент К.\u00a0Токаев и рассказал о планах на год.", "К…"),
+        ("Вчера в Алматы выступил президент К. Токаев и рассказал о планах на год.", "К…"),
+        ("Рекорд поставлен в\u00a02024\u00a0г. и повторён потом ещё не раз за год.", "г…"),
+        ("Все виды работ, т. е. ремонт и стройку, закончат ещё до конца этого года.", "е…"),
+        ("Сумма составила 150\u00a0тыс. и выросла на треть за один лишь этот год.", "тыс…"),
+    ],
+)
+def test_initials_and_abbreviations_are_no_sentence_ends(text: str, wrong_end: str) -> None:
+    limit = text.index(wrong_end.removesuffix("…") + ".") + len(wrong_end) + 8
+    cut = cut_text(text, limit)  # the abbreviation's dot sits late enough to be worth a cut
+    assert len(cut) <= limit
+    assert cut.endswith("…")
+    assert not cut.endswith(wrong_end)
+    assert text.startswith(cut.removesuffix("…"))
+
+
+def test_typographed_lead_is_not_cut_at_an_initial() -> None:
+    lead = "слово " * 140 + "так заявил президент К. Токаев, выступая на сессии " + "слово " * 100
+    post = build_post(_article(lead=lead, photo_file_id="f"))
+    shown = plain_text(post.text).split("\n\n")[1]
+    assert "К…" not in shown
+    assert "президент К.\u00a0Токаев, выступая на\u00a0сессии слово" in shown
+    assert shown.endswith("слово…")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ending"),
+    [
+        ("Что будет с ценами дальше? ", "дальше?.."),
+        ("Цены выросли снова! ", "снова!.."),
+        ("Цены выросли снова. ", "снова…"),
+        ("Он сказал: «Цены выросли снова». ", "снова»…"),
+        ("Он спросил: «Что дальше?» ", "дальше?..»"),
+    ],
+)
+def test_a_cut_lead_always_shows_that_it_was_cut(sentence: str, ending: str) -> None:
+    post = build_post(_article(lead=sentence * 60, photo_file_id="f"))
+    lead = plain_text(post.text).split("\n\n")[1]
+    assert post.length <= CAPTION_LIMIT
+    assert lead.endswith(ending)
 
 
 def test_lead_without_sentence_ends_is_cut_at_a_word() -> None:
@@ -266,6 +314,12 @@ def test_any_article_builds_valid_html_within_its_limit(article: Article, full: 
     check_html(post.text)
     limit = CAPTION_LIMIT if post.method == "sendPhoto" else MESSAGE_LIMIT
     assert post.length == telegram_length(post.text) <= limit
+    # The sandbox's independent port of Telegram's parser agrees on the text and its length.
+    shown, entities = parse_html(post.text)
+    assert shown == plain_text(post.text)
+    assert len(shown) == post.length
+    trimmed, _ = trim(shown, entities)
+    assert len(trimmed) <= limit
     headline = typograph(" ".join(article.headline.split()))
     if headline:
         _assert_kept(_tag_text("b", post.text), headline)

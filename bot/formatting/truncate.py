@@ -3,6 +3,12 @@
 The post builder cuts *plain* (typographed, not yet escaped) text, so a cut can never fall
 inside a tag or an entity such as `&amp;`; escaping afterwards does not change the length
 Telegram counts. Open «» and „“ quotes left by a cut are closed after the ellipsis.
+
+A sentence ends at `.`, `!`, `?` or `…` (and closing quotes or brackets) followed by a plain
+space or a line break; a non-breaking space (`К.\u00a0Токаев`, `2024\u00a0г.`) never ends one,
+nor does the full stop of an initial or an abbreviation (`К. Токаев`, `в 2024 г. и`). Every cut
+shows that text is missing, the Russian way: a final `.` becomes `…`, a final `?` or `!` gets
+`..` (`?..`, `!..`), a final `…` stays; inside closing quotes (`«Да.»` -> `«Да…»`).
 """
 
 from __future__ import annotations
@@ -10,10 +16,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.formatting.abbreviations import ends_abbreviation
+
 __all__ = ["cut_text", "cut_words"]
 
 ELLIPSIS = "…"
-_SENTENCE_END = re.compile(r"[.!?…]+[»“\")\]]*(?=\s)")
+_SENTENCE_END = re.compile(r"[.!?…]+[»“\")\]]*(?=[ \n])")
+_CUT_END = re.compile(r"([.!?…]+)([»“\")\]]*)\Z")
 _TRAILING_JUNK = " \t\n,;:—–-(«„"
 # A sentence cut must keep at least this share of the room, else a word cut uses it better.
 _MIN_SENTENCE_SHARE = 0.5
@@ -71,6 +80,8 @@ def _sentence_cut(text: str, limit: int) -> str | None:
     """Whole sentences within `limit`; a final `.` after a word becomes `…`."""
     best: str | None = None
     for match in _SENTENCE_END.finditer(text, 0, limit + 1):
+        if match.group().startswith(".") and ends_abbreviation(text, match.start()):
+            continue  # `К. Токаев`, `в 2024 г. и`: an initial or abbreviation, no sentence end
         candidate = _mark_cut(text[: match.end()])
         candidate += _closing_quotes(candidate)
         if len(candidate) <= limit:
@@ -81,9 +92,15 @@ def _sentence_cut(text: str, limit: int) -> str | None:
 
 
 def _mark_cut(sentences: str) -> str:
-    if sentences.endswith(".") and len(sentences) > 1 and sentences[-2].isalnum():
-        return sentences[:-1] + ELLIPSIS
-    return sentences
+    """Make the cut visible: `.` -> `…`, `?` -> `?..`, `!` -> `!..` (before closing quotes)."""
+    match = _CUT_END.search(sentences)
+    if match is None:
+        return sentences
+    marks, closers = match.groups()
+    if marks.endswith(("…", "..")):
+        return sentences
+    marks = marks[:-1] + ELLIPSIS if marks.endswith(".") else marks + ".."
+    return sentences[: match.start()] + marks + closers
 
 
 def _closing_quotes(text: str) -> str:
