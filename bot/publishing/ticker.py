@@ -10,7 +10,8 @@ Catch-up: a slot that came due more than `grace` seconds ago was missed (the bot
 or the channel paused or inactive). Per channel policy: `publish_now` serves one post per
 missed slot at once; `spread` lets missed slots go and keeps the queue for the next slots;
 `skip_older` skips (with a ledger entry) queued posts older than `catchup_max_age`, then
-behaves like `spread`.
+behaves like `spread`. Interval-only channels apply the same policies to the posts whose
+due time (one per `min_interval`) passed more than `grace` ago.
 """
 
 from __future__ import annotations
@@ -130,23 +131,59 @@ class Ticker:
                 )
 
     async def _serve_interval(self, channel: Channel, ts: float, report: TickReport) -> None:
-        """No slots: one post every `min_interval` seconds (all at once when it is 0)."""
+        """No slots: one post every `min_interval` seconds (all at once when it is 0).
+
+        The catch-up policy applies to posts whose due time passed more than `grace` ago
+        (the bot was down, or the channel paused): `publish_now` sends every one of them at
+        once, `skip_older` skips the stale ones first, `spread` keeps to one per interval.
+        """
         last = await self.queue.last_post(channel.id)
         if last is not None and ts < float(last) + channel.min_interval:
             return
         if quiet_at(_at(ts), ZoneInfo(channel.timezone), channel.quiet):
             return
         count = 1 if channel.min_interval > 0 else -1
+        missed = await self._missed_in_interval(channel, last, ts)
+        if missed:
+            log.info(
+                "channel %s missed %d post(s), catch-up %s", channel.id, missed, channel.catchup
+            )
+            if channel.catchup == "publish_now" and count > 0:
+                count = missed
+            elif channel.catchup == "skip_older":
+                await self._skip_stale(channel, ts, report)
         claim = await self.queue.claim(
             channel.id, interval_mode=True, expected=last, mark=ts, count=count, now=ts
         )
         if claim.won:
             await self.dispatcher.dispatch_ids(claim.post_ids, report)
 
+    async def _missed_in_interval(self, channel: Channel, last: str | None, ts: float) -> int:
+        """How many queued posts came due more than `grace` ago. In interval mode a post is
+        due `min_interval` after the one before it (or the last post), never before it was
+        queued."""
+        cutoff = ts - self.grace
+        previous = float(last) if last is not None else None
+        missed = 0
+        for post in await self.queue.get_many(await self.queue.queue_ids(channel.id)):
+            due = post.created_at
+            if previous is not None:
+                due = max(due, previous + channel.min_interval)
+            if due > cutoff:
+                break
+            missed += 1
+            previous = due
+        return missed
+
     async def _serve_timed(
         self, channels: dict[int, Channel], ts: float, report: TickReport
     ) -> None:
-        """Timed posts whose time has come, unless their channel is paused or inactive."""
+        """Timed posts whose time has come, unless their channel is paused or inactive.
+
+        Quiet hours hold slot and interval posts, not timed ones: an editor who picked the
+        time asked for it (an embargo, a night announcement), so the post goes out then,
+        without a notification sound.
+        """
         for post in await self.queue.get_many(await self.queue.scheduled_due(ts)):
             channel = channels.get(post.chat_id)
             if channel is None or channel.paused:
@@ -157,4 +194,7 @@ class Ticker:
                     post, "stale", report, late_s=round(late), policy="skip_older"
                 )
                 continue
+            if not post.silent and quiet_at(_at(ts), ZoneInfo(channel.timezone), channel.quiet):
+                # An editor's explicit time stands; in quiet hours the post goes out muted.
+                post = post.model_copy(update={"silent": True})
             await self.dispatcher.take_and_dispatch(post, report)
