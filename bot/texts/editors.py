@@ -429,8 +429,10 @@ _ADMIN: Catalog = {
     "admin.quiet.show": _t("Тихие часы «{title}»: {hours}.", "Quiet hours of “{title}”: {hours}."),
     "admin.quiet.none": _t("нет", "none"),
     "admin.quiet.set": _t(
-        "Готово: тихие часы «{title}» — {hours}. Слоты в это время переносятся, а не теряются.",
-        "Done: quiet hours of “{title}” are {hours}. Slots then are deferred, never lost.",
+        "Готово: тихие часы «{title}» — {hours}. Посты по слотам в это время ждут их окончания "
+        "и не теряются; посты ко времени выходят в назначенный час без звука, молнии — сразу.",
+        "Done: quiet hours of “{title}” are {hours}. Slot posts then wait until they end, never "
+        "lost; posts timed for that hour go out on time without sound, breaking news at once.",
     ),
     "admin.quiet.cleared": _t(
         "Тихие часы «{title}» отменены.", "Quiet hours of “{title}” are cleared."
