@@ -20,6 +20,7 @@ reclaim of expired leases, renewal, cancel.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Literal
 
 from storage.models.delivery import DeliveryJob, Lane
@@ -34,6 +35,8 @@ from storage.outbox_enqueue import (
     validate_job,
 )
 from storage.outbox_outcomes import Op, OutboxOutcomes, Settlement
+
+_CANCEL_CHUNK = 500
 
 __all__ = [
     "FANOUT_CHUNK",
@@ -77,6 +80,31 @@ class OutboxRepo(OutboxEnqueue, OutboxLeases, OutboxOutcomes):
         """Withdraw a job that is still waiting; False when unknown or already being sent."""
         keys = [*self._lane_keys(), self.keys.outbox_job(job_id)]
         return bool(await self._scripts["CANCEL"](keys=keys, args=[job_id]))
+
+    async def cancel_chat_jobs(
+        self, chat_id: int, kinds: Collection[str], lane: Lane = "push"
+    ) -> list[str]:
+        """Withdraw every waiting job of these `kinds` to one chat (a reader who left); the ids.
+
+        There is no per-chat index: the lane's ids that contain the chat id are scanned
+        (ZSCAN), and each candidate's body is checked before it is cancelled. Jobs being sent
+        right now are not touched.
+        """
+        ready = self.keys.outbox_ready(lane)
+        pattern = f"*{int(chat_id)}*"
+        scan = self.redis.zscan_iter(ready, match=pattern, count=_CANCEL_CHUNK)
+        ids = [str(member) async for member, _ in scan]
+        cancelled: list[str] = []
+        for start in range(0, len(ids), _CANCEL_CHUNK):
+            chunk = ids[start : start + _CANCEL_CHUNK]
+            bodies = await self.redis.mget([self.keys.outbox_job(job_id) for job_id in chunk])
+            for job_id, raw in zip(chunk, bodies, strict=True):
+                if raw is None:
+                    continue
+                job = DeliveryJob.model_validate_json(raw)
+                if job.chat_id == chat_id and job.kind in kinds and await self.cancel(job_id):
+                    cancelled.append(job_id)
+        return cancelled
 
     async def pending_count(self, lane: Lane | None = None) -> int:
         """Jobs waiting in one lane (or in both), due or not."""

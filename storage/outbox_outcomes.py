@@ -81,6 +81,16 @@ class OutboxOutcomes(OutboxCore):
             ledger = _entry(job, "failed", now, reason=reason, detail=detail).model_dump_json()
         return Settlement("f", job, "failed", ledger, f"failed.{reason}")
 
+    def skipping(self, job: DeliveryJob, reason: str, now: float) -> Settlement:
+        """The settlement of a job dropped unsent because it is no longer wanted (a send check
+        said so: the reader unsubscribed meanwhile...): ledger `skipped` with the reason,
+        stats `skipped.<reason>`."""
+        ledger = ""
+        if job.article_id:
+            detail: dict[str, object] = {"job_id": job.id, "kind": job.kind}
+            ledger = _entry(job, "skipped", now, reason=reason, detail=detail).model_dump_json()
+        return Settlement("f", job, "skipped", ledger, f"skipped.{reason}")
+
     def retrial(
         self, job: DeliveryJob, at: float, error: str, now: float, *, count: bool = True
     ) -> Settlement:
