@@ -39,6 +39,19 @@ class AuditRepo:
                     break
         return found
 
+    async def forget_refusals(self, user_id: int) -> int:
+        """Delete the refused attempts of `user_id` (nothing of theirs happened); how many.
+
+        Entries of actions the user did take stay: they are the newsroom's trail.
+        """
+        key = self._k.audit()
+        removed = 0
+        for raw in await self._r.lrange(key, 0, -1):
+            entry = AuditEntry.model_validate_json(raw)
+            if entry.user_id == user_id and not entry.allowed:
+                removed += int(await self._r.lrem(key, 0, str(raw)))
+        return removed
+
     async def count(self) -> int:
         """How many entries the log holds."""
         return int(await self._r.llen(self._k.audit()))

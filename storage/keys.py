@@ -184,6 +184,10 @@ class Keys:
         """ZSET: user id -> next digest time (unix seconds)."""
         return self._k("digests")
 
+    def stop_request(self, user_id: int) -> str:
+        """STRING with TTL: `<message id>:<asked at>` of the user's pending /stop confirmation."""
+        return self._k("stop", user_id)
+
     def usernames(self) -> str:
         """HASH: lowercased @username -> user id, learned from updates."""
         return self._k("usernames")

@@ -11,6 +11,13 @@ from redis.exceptions import WatchError
 from storage.keys import Keys
 from storage.models.roles import Invite
 
+# KEYS: the username directory.  ARGV: a name, a user id.  Deletes the name only while it
+# still points at that user.
+_FORGET_NAME = """
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+return redis.call('HDEL', KEYS[1], ARGV[1])
+"""
+
 
 class RoleRepo:
     """Who may edit which channel; everything a role check needs from Redis."""
@@ -101,6 +108,19 @@ class RoleRepo:
     async def remember_username(self, username: str, user_id: int) -> None:
         """Learn `@username -> id` from an update, so `/grant @name` can find the user."""
         await self._r.hset(self._k.usernames(), username.lstrip("@").lower(), user_id)
+
+    async def forget_usernames(self, user_id: int) -> int:
+        """Drop every @username that points at `user_id` (a reader who left); how many.
+
+        The directory has no reverse index, so it is scanned (HSCAN); a name that meanwhile
+        points at someone else is kept.
+        """
+        key, uid = self._k.usernames(), str(int(user_id))
+        names = [name async for name, value in self._r.hscan_iter(key, count=1000) if value == uid]
+        removed = 0
+        for name in names:
+            removed += int(await self._r.eval(_FORGET_NAME, 1, key, name, uid))
+        return removed
 
     async def resolve_username(self, username: str) -> int | None:
         """The user id last seen with this @username, if any."""

@@ -23,6 +23,7 @@ from storage.models.subscriber import Subscriber
 SUB_SHARDS = 1024
 USER_SHARDS = 2048
 _BULK_CHUNK = 2000
+STOP_REQUEST_TTL = 86400  # Redis forgets an unanswered /stop confirmation after a day
 
 _SUBSCRIBE = """
 local rec = redis.call('HGET', KEYS[5], ARGV[1])
@@ -57,6 +58,17 @@ if ARGV[2] == '1' then
   redis.call('ZREM', KEYS[4], ARGV[1])
 end
 return removed
+"""
+
+# KEYS: the stop request.  ARGV: the message id.  Returns the time asked, or nil when the
+# pending request is for another message (or there is none); a match is deleted.
+_TAKE_STOP = """
+local raw = redis.call('GET', KEYS[1])
+if not raw then return nil end
+local mid, at = string.match(raw, '^(%d+):(.+)$')
+if mid ~= ARGV[1] then return nil end
+redis.call('DEL', KEYS[1])
+return at
 """
 
 # KEYS: user hash, quiet, digests, then (all, instant) per known slug.
@@ -95,6 +107,7 @@ class SubscriptionRepo:
         self._subscribe = redis.register_script(_SUBSCRIBE)
         self._remove = redis.register_script(_REMOVE)
         self._save = redis.register_script(_SAVE)
+        self._take_stop = redis.register_script(_TAKE_STOP)
 
     # --- key helpers ------------------------------------------------------------
     def _shard_key(self, slug: str, mode: str, user_id: int) -> str:
@@ -180,6 +193,17 @@ class SubscriptionRepo:
             flags = await pipe.execute()
         return [slug for slug, flag in zip(slugs, flags, strict=True) if flag]
 
+    async def push_states(self, pairs: Sequence[tuple[int, str]]) -> list[tuple[bool, bool]]:
+        """Per (user id, slug): (subscribed, gets pushes) — one pipelined round trip."""
+        if not pairs:
+            return []
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for user_id, slug in pairs:
+                pipe.sismember(self._shard_key(slug, "all", user_id), str(user_id))
+                pipe.sismember(self._shard_key(slug, "instant", user_id), str(user_id))
+            flags = await pipe.execute()
+        return [(bool(a), bool(b)) for a, b in zip(flags[0::2], flags[1::2], strict=True)]
+
     async def instant_subscribers(self, slug: str) -> list[int]:
         """Every user who gets pushes for this rubric (one pipelined read of its shards)."""
         return await self._members(slug, "instant")
@@ -231,6 +255,15 @@ class SubscriptionRepo:
         ]
         await self._save(keys=keys, args=args)
 
+    async def known(self, user_ids: Sequence[int]) -> list[bool]:
+        """Whether each user has settings stored (False after /stop), one round trip."""
+        if not user_ids:
+            return []
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for uid in user_ids:
+                pipe.hexists(self._user_key(uid), str(uid))
+            return [bool(flag) for flag in await pipe.execute()]
+
     async def with_quiet_hours(self, user_ids: Iterable[int]) -> dict[int, Subscriber]:
         """Settings of those among `user_ids` who have quiet hours (pushes may wait for them)."""
         quiet = {int(x) for x in await self._redis.smembers(self._keys.quiet_subscribers())}
@@ -254,6 +287,17 @@ class SubscriptionRepo:
                 pipe.hlen(self._keys.subscriber_shard(shard))
             sizes = await pipe.execute()
         return sum(int(n) for n in sizes)
+
+    # --- leaving ------------------------------------------------------------------
+    async def remember_stop_request(self, user_id: int, message_id: int, asked_at: float) -> None:
+        """/stop asked for confirmation in `message_id` at `asked_at` (replaces an older ask)."""
+        value = f"{int(message_id)}:{asked_at!r}"
+        await self._redis.set(self._keys.stop_request(user_id), value, ex=STOP_REQUEST_TTL)
+
+    async def take_stop_request(self, user_id: int, message_id: int) -> float | None:
+        """Use up the pending /stop confirmation if it is `message_id`; when it was asked."""
+        raw = await self._take_stop(keys=[self._keys.stop_request(user_id)], args=[message_id])
+        return None if raw is None else float(raw)
 
     # --- digests ------------------------------------------------------------------
     async def due_digests(self, now: float, limit: int = 500) -> list[tuple[int, float]]:

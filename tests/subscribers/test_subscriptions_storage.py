@@ -110,3 +110,35 @@ def test_subscriber_encoding_round_trip_and_garbage() -> None:
     assert len(Subscriber(user_id=1).encode()) < 16
     assert Subscriber.decode(1, "garbage") == Subscriber(user_id=1)
     assert Subscriber.decode(1, "1|xx||1|9999|||") == Subscriber(user_id=1)
+
+
+async def test_push_states_and_known_users(redis: Redis, keys: Keys) -> None:
+    subs = repo(redis, keys)
+    await subs.subscribe(7, "politika")
+    await subs.subscribe(8, "politika")
+    await subs.save(Subscriber(user_id=8, pushes=False), digest_due=None)
+    pairs = [(7, "politika"), (8, "politika"), (7, "sport"), (9, "politika")]
+    assert await subs.push_states(pairs) == [
+        (True, True),
+        (True, False),
+        (False, False),
+        (False, False),
+    ]
+    assert await subs.push_states([]) == []
+    assert await subs.known([7, 8, 9]) == [True, True, False]
+
+
+async def test_stop_request_is_taken_once_and_only_for_its_message(
+    redis: Redis, keys: Keys
+) -> None:
+    subs = repo(redis, keys)
+    assert await subs.take_stop_request(7, 100) is None
+    await subs.remember_stop_request(7, 100, 1234.5)
+    await subs.remember_stop_request(7, 101, 1240.0)  # a second /stop replaces the first
+    assert await subs.take_stop_request(7, 100) is None
+    assert await subs.take_stop_request(8, 101) is None  # another user's press
+    assert await subs.take_stop_request(7, 101) == 1240.0
+    assert await subs.take_stop_request(7, 101) is None
+    assert await redis.exists(keys.stop_request(7)) == 0
+    await subs.remember_stop_request(7, 102, 1.0)
+    assert 0 < await redis.ttl(keys.stop_request(7)) <= 86400  # Redis forgets it by itself
