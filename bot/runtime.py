@@ -28,12 +28,17 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Application:
-    """A built application; `start` launches polling and feature tasks, `stop` undoes it."""
+    """A built application; `start` launches polling and feature tasks, `stop` undoes it.
+
+    `poll_lease_ttl`: seconds the `poller` lease lives without renewal, i.e. how long after
+    the polling process died another one takes polling over.
+    """
 
     ctx: AppContext
     features: list[Feature]
     dispatcher: Dispatcher
     services: dict[str, Any]
+    poll_lease_ttl: float = 10.0
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def start(self, *, polling: bool = True) -> None:
@@ -57,7 +62,11 @@ class Application:
         from bot.delivery.lease import PollingLease
 
         lease = PollingLease(
-            self.ctx.redis, self.ctx.keys, SystemClock(), holder_id=self.ctx.instance_id
+            self.ctx.redis,
+            self.ctx.keys,
+            SystemClock(),
+            holder_id=self.ctx.instance_id,
+            ttl=self.poll_lease_ttl,
         )
         await lease.run_while_leader(self._poll, self.dispatcher.stop_polling)
 

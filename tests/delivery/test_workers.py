@@ -1,4 +1,5 @@
-"""Two delivery processes on one Redis: nothing sent twice, nothing lost, kill -9 survived."""
+"""Two delivery processes on one Redis: nothing sent twice, nothing lost, kill -9 survived,
+one pace for both."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +23,12 @@ from storage.keys import Keys
 from storage.ledger import LedgerRepo
 from storage.outbox import OutboxRepo
 from tests.delivery.helpers import job
+from tests.harness import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTS = 200
 CHANNELS = 20
+LIMITED_MESSAGES = 30
 
 
 class Worker:
@@ -48,11 +52,15 @@ class Worker:
 async def start_worker(
     redis_url: str, api_url: str, token: str, worker_id: str, *extra: str
 ) -> Worker:
-    """Start a worker and wait for its `ready` line."""
+    """Start a worker and wait for its `ready` line (rate limits off unless `extra` has
+    `--limits`)."""
+    options = [a for a in extra if a != "--limits"]
+    if "--limits" not in extra:
+        options.append("--no-limits")
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.delivery.worker", "--redis-url", redis_url,
-        "--api-url", api_url, "--token", token, "--worker-id", worker_id, "--no-limits",
-        "--idle-poll", "0.2", *extra,
+        "--api-url", api_url, "--token", token, "--worker-id", worker_id,
+        "--idle-poll", "0.2", *options,
         cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
@@ -138,6 +146,41 @@ async def test_two_processes_deliver_each_post_exactly_once(
     assert await OutboxRepo(redis, keys).is_empty()
 
 
+@dataclass
+class KillSnapshot:
+    """What the killed worker left behind, read right after it died (before its leases
+    expired): the jobs it held, and which of them Telegram had already answered."""
+
+    orphaned: set[str]
+    answered: set[str]
+    published_at_kill: set[str]
+
+
+async def snapshot_after_kill(
+    redis: Redis, keys: Keys, sandbox: RunningSandbox, channels: list[int], victim: str
+) -> KillSnapshot:
+    owners = {str(k): str(v) for k, v in (await redis.hgetall(keys.outbox_owners())).items()}
+    orphaned = {job_id for job_id, owner in owners.items() if owner == victim}
+    texts = await sent_texts(sandbox, channels)
+    answered = {job_id for job_id in orphaned if f"Пост {post_number(job_id)}" in texts}
+    ledger = LedgerRepo(redis, keys)
+    published = {
+        job_id for job_id in orphaned if await ledger.published_copies(f"art{post_number(job_id)}")
+    }
+    return KillSnapshot(orphaned, answered, published)
+
+
+def post_number(job_id: str) -> str:
+    """`post-17` -> `17` (the article is `art17`, its text `Пост 17`)."""
+    return job_id.removeprefix("post-")
+
+
+def abandoned_requests(stats: dict[str, Any]) -> int:
+    """Sends the sandbox started but never answered: the killed worker hung up on them."""
+    send = stats["methods"]["sendMessage"]
+    return int(send["calls"]) - int(send["ok"]) - sum(int(n) for n in send["errors"].values())
+
+
 async def test_kill_9_of_one_worker_the_other_finishes_its_claims(
     redis_server: RedisServerProcess,
     sandbox: RunningSandbox,
@@ -146,7 +189,9 @@ async def test_kill_9_of_one_worker_the_other_finishes_its_claims(
     keys: Keys,
 ) -> None:
     channels = await make_channels(sandbox)
-    await sandbox.client.add_latency(40, "sendMessage")
+    # slow sends: whenever it dies, the victim has `concurrency` requests in flight and
+    # more claimed jobs waiting for their turn
+    await sandbox.client.add_latency(250, "sendMessage")
     ledger = LedgerRepo(redis, keys)
     concurrency = 8
     async with workers(redis_server, sandbox, bot_token, "--lease", "1", "--batch", "16",
@@ -155,16 +200,66 @@ async def test_kill_9_of_one_worker_the_other_finishes_its_claims(
         await wait_published(ledger, POSTS // 4, timeout=40)
         victim.kill()
         await victim.proc.wait()
-        in_flight = await redis.hgetall(keys.outbox_owners())
-        orphaned = sum(1 for owner in in_flight.values() if owner == "worker-a")
+        left = await snapshot_after_kill(redis, keys, sandbox, channels, victim.worker_id)
         await wait_published(ledger, POSTS, timeout=40)
-        await survivor.stop()
+        survived = await survivor.stop()
     texts = await sent_texts(sandbox, channels)
     assert sorted(set(texts)) == sorted(f"Пост {i}" for i in range(POSTS))  # none lost
+    assert await OutboxRepo(redis, keys).is_empty()
+
+    assert left.orphaned, "the killed worker held no claims: takeover not exercised"
+    assert not left.published_at_kill  # held, not settled...
+    for job_id in left.orphaned:  # ...and the survivor published every one of them
+        assert await ledger.published_copies(f"art{post_number(job_id)}")
+    assert int(survived["sent"]) >= len(left.orphaned)
+
+    abandoned = abandoned_requests(await sandbox.client.stats())
+    in_flight = abandoned + len(left.answered)  # requests out when it died, answered or not
     duplicates = sum(count - 1 for count in texts.values())
     print(
-        f"\nkill -9 duplicate window: {duplicates} message(s) sent twice; the killed worker "
-        f"held {orphaned} claimed job(s), at most {concurrency} requests in flight"
+        f"\nkill -9: the killed worker held {len(left.orphaned)} claimed job(s) with "
+        f"{in_flight} request(s) in flight ({len(left.answered)} already answered); "
+        f"{duplicates} message(s) sent twice"
     )
+    assert abandoned > 0  # it died with requests in flight
+    assert duplicates <= in_flight
+    assert duplicates == len(left.answered)  # exactly the answered-but-unrecorded sends
     assert duplicates <= concurrency
-    assert await OutboxRepo(redis, keys).is_empty()
+
+
+async def test_two_processes_with_limits_on_share_one_pace(
+    redis_server: RedisServerProcess,
+    sandbox_limited: RunningSandbox,
+    bot_token: str,
+    redis: Redis,
+    keys: Keys,
+) -> None:
+    sandbox = sandbox_limited
+    pace = 5  # messages per second, overall: small, so the run stays short
+    await sandbox.client.set_limits(global_per_sec=pace)
+    users = [int((await sandbox.client.create_private_chat(f"Читатель {i}"))["id"])
+             for i in range(LIMITED_MESSAGES)]  # fmt: skip
+    outbox = OutboxRepo(redis, keys)
+    ledger = LedgerRepo(redis, keys)
+    async with workers(redis_server, sandbox, bot_token, "--limits", "--global-per-sec",
+                       str(pace), "--batch", "2") as (a, b):  # fmt: skip
+        for i, user in enumerate(users):
+            await outbox.enqueue(job(user, "paced", kind="push", lane="push", text=f"Пуш {i}"))
+        await eventually(
+            lambda: _all_published(ledger, "paced", LIMITED_MESSAGES), timeout=30, what="pushes"
+        )
+        counters = [await a.stop(), await b.stop()]
+    assert all(int(c["sent"]) > 0 for c in counters), counters  # both processes sent
+    stats = (await sandbox.client.stats())["methods"]["sendMessage"]
+    assert stats["rate_limited"] == 0 and "429" not in stats["errors"]
+    assert stats["ok"] == LIMITED_MESSAGES
+    dates: Counter[int] = Counter()
+    for user in users:
+        dates.update(m["date"] for m in await sandbox.client.bot_messages(user))
+    # the sandbox stamps whole seconds: any one second holds at most `pace` slots (+1 late)
+    assert max(dates.values()) <= pace + 1, dates
+    assert max(dates) - min(dates) >= LIMITED_MESSAGES / pace - 2, dates
+
+
+async def _all_published(ledger: LedgerRepo, article_id: str, count: int) -> bool:
+    return len(await ledger.published_copies(article_id)) == count
