@@ -13,6 +13,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import I18n
 from bot.inline_keyboards import callback_button, in_rows
+from bot.subscribers.rubric_names import label
 from bot.subscribers.service import QUIET_CHOICES, TIMEZONE_CHOICES, LatestPage, RubricChoice
 from bot.subscribers.timemath import utc_offset, zone
 from storage.models.article import Article
@@ -68,15 +69,13 @@ class StopConfirm(CallbackData, prefix="sx"):
     confirm: bool
 
 
-def rubric_keyboard(choices: list[RubricChoice]) -> InlineKeyboardMarkup:
-    """Two rubrics a row, a check mark on subscribed ones."""
-    buttons = [
-        callback_button(
-            f"{CHECK} {c.rubric.name}" if c.subscribed else c.rubric.name,
-            RubricToggle(slug=c.rubric.slug),
-        )
-        for c in choices
-    ]
+def rubric_keyboard(choices: list[RubricChoice], i18n: I18n, locale: str) -> InlineKeyboardMarkup:
+    """Two rubrics a row, named in the reader's language, a check mark on subscribed ones."""
+    buttons = []
+    for c in choices:
+        name = label(i18n, c.rubric, locale)
+        text = f"{CHECK} {name}" if c.subscribed else name
+        buttons.append(callback_button(text, RubricToggle(slug=c.rubric.slug)))
     return InlineKeyboardMarkup(inline_keyboard=in_rows(buttons, 2))
 
 

@@ -6,7 +6,7 @@ layers publish (`storage/articles.py`, `storage/rubrics.py`, `storage/outbox.py`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, Protocol
 
 from storage.models.article import Article, Rubric
@@ -67,4 +67,40 @@ class Outbox(Protocol):
         lane: Any = "push",
     ) -> int:
         """Queue one post for many chats, each with its own not-before time."""
+        ...
+
+
+class Eraser(Protocol):
+    """Deletes what other features keep about a reader who left with /stop."""
+
+    async def erase(self, user_id: int) -> Any:
+        """Cancel the reader's waiting pushes and forget them outside the subscriptions."""
+        ...
+
+
+class JobCanceller(Protocol):
+    """Withdrawing waiting jobs (`storage.outbox.OutboxRepo.cancel_chat_jobs`)."""
+
+    async def cancel_chat_jobs(self, chat_id: int, kinds: Collection[str]) -> list[str]:
+        """Cancel every waiting job of these kinds to one chat; the ids cancelled."""
+        ...
+
+
+class DeskDirectory(Protocol):
+    """The desk's user data (`storage.roles.RoleRepo`)."""
+
+    async def editor_channels(self, user_id: int) -> list[int]:
+        """Channels where the user is an editor."""
+        ...
+
+    async def forget_usernames(self, user_id: int) -> int:
+        """Drop every @username pointing at the user."""
+        ...
+
+
+class AuditLog(Protocol):
+    """The desk's audit log (`storage.audit.AuditRepo`)."""
+
+    async def forget_refusals(self, user_id: int) -> int:
+        """Delete the user's refused attempts."""
         ...

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import normalize_locale
-from bot.subscribers.ports import Articles, Rubrics
+from bot.subscribers.ports import Articles, Eraser, Rubrics
+from bot.subscribers.rubric_names import RubricAliases
 from bot.subscribers.timemath import find_zone, next_daily, parse_hhmm, zone
 from storage.models.article import Article, Rubric
 from storage.models.post import Post
@@ -24,6 +25,10 @@ from storage.subscriptions import SubscriptionRepo
 
 LATEST_DEFAULT = 5
 LATEST_MAX = 20
+# How far /latest pages back (a forged button may carry any number; Redis refuses huge ones).
+LATEST_OFFSET_MAX = 10_000
+# How long a /stop confirmation stays valid (seconds of the injected clock).
+STOP_CONFIRM_SECONDS = 3600.0
 DEFAULT_DIGEST = 9 * 60
 ALL_WORDS = frozenset({"all", "все", "всё", "*"})
 OFF_WORDS = frozenset({"off", "выкл", "выключить", "нет", "no"})
@@ -48,8 +53,25 @@ TIMEZONE_CHOICES = (
 )
 _ARTICLE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _NUMBER = re.compile(r"^[+-]?\d+$")
+# Quotes a reader may copy from the help or type around an argument: «все», "Спорт", „Welt“.
+QUOTES = "«»\"'„“”‘’‚‹›"
 
 FullPostBuilder = Callable[[Article, Rubric | None], Post]
+
+
+def unquote(text: str) -> str:
+    """An argument without the quotes around it and with single spaces (`«все»` -> `все`)."""
+    return " ".join(text.split()).strip(QUOTES + " ")
+
+
+def split_latest_args(args: str) -> tuple[str, str | None]:
+    """`/latest` arguments as (rubric query, count): the count may come last or first."""
+    words = args.split()
+    if words and _NUMBER.match(words[-1]):
+        return " ".join(words[:-1]), words[-1]
+    if len(words) > 1 and _NUMBER.match(words[0]):
+        return " ".join(words[1:]), words[0]
+    return " ".join(words), None
 
 
 @dataclass(frozen=True)
@@ -89,7 +111,7 @@ class RubricChange:
 class LatestPage:
     """One page of the newest headlines for /latest and its ◀ ▶ buttons."""
 
-    status: Literal["ok", "unknown", "range"]
+    status: Literal["ok", "unknown", "range", "too_far"]
     articles: list[Article] = field(default_factory=list)
     rubric: Rubric | None = None
     scope: Literal["rubric", "mine", "all"] = "mine"
@@ -144,6 +166,9 @@ class SubscriberService:
         settings: Settings,
         clock: Clock,
         full_post: FullPostBuilder,
+        *,
+        aliases: RubricAliases | None = None,
+        eraser: Eraser | None = None,
     ) -> None:
         self._subs = subscriptions
         self._rubrics = rubrics
@@ -151,6 +176,8 @@ class SubscriberService:
         self._settings = settings
         self._clock = clock
         self._full_post = full_post
+        self._aliases = aliases
+        self._eraser = eraser
 
     # --- who is talking -----------------------------------------------------------
     async def profile(self, user_id: int, telegram_language: str | None) -> Profile:
@@ -213,7 +240,7 @@ class SubscriberService:
 
     async def unsubscribe(self, user_id: int, query: str) -> RubricChange:
         """/unsubscribe <rubric|all>."""
-        if query.strip().lower() in ALL_WORDS:
+        if unquote(query).lower() in ALL_WORDS:
             removed = await self._subs.unsubscribe_all(user_id)
             return RubricChange("done" if removed else "nothing", removed=len(removed))
         found = await self._resolve(query)
@@ -225,28 +252,37 @@ class SubscriberService:
         return RubricChange(status, found.rubric, subscribed=False, count=count)
 
     async def _resolve(self, query: str) -> RubricChange:
-        text = " ".join(query.split())
+        """A rubric by its name, slug, hashtag or translated name; near misses otherwise."""
+        text = unquote(query)
         if not text:
             return RubricChange("empty", available=await self._rubrics.all())
         rubric = await self._rubrics.find(text)
+        every = await self._rubrics.all()
+        if rubric is None and self._aliases is not None:
+            rubric = self._aliases.find(text, every)
         if rubric is not None:
             return RubricChange("done", rubric, query=text)
-        suggestions = (await self._rubrics.suggest(text))[:3]
         return RubricChange(
-            "unknown", query=text, suggestions=suggestions, available=await self._rubrics.all()
+            "unknown", query=text, suggestions=await self._suggest(text, every), available=every
         )
+
+    async def _suggest(self, text: str, every: list[Rubric]) -> list[Rubric]:
+        found = await self._rubrics.suggest(text)
+        if self._aliases is not None:
+            found += self._aliases.suggest(text, every)
+        unique: dict[str, Rubric] = {}
+        for rubric in found:
+            unique.setdefault(rubric.slug, rubric)
+        return list(unique.values())[:3]
 
     # --- reading ------------------------------------------------------------------
     async def latest(self, user_id: int, args: str) -> LatestPage:
-        """/latest [rubric] [N]: parse the arguments, then the first page."""
-        words = args.split()
-        size = LATEST_DEFAULT
-        if words and _NUMBER.match(words[-1]):
-            size = int(words.pop())
-            if not 1 <= size <= LATEST_MAX:
-                return LatestPage("range", size=size)
-        query = " ".join(words)
-        if not query:
+        """/latest [rubric] [N] (or /latest N rubric): parse the arguments, then the first page."""
+        query, count = split_latest_args(args)
+        size = LATEST_DEFAULT if count is None else int(count)
+        if not 1 <= size <= LATEST_MAX:
+            return LatestPage("range", size=size)
+        if not unquote(query):
             return await self.page(user_id, "", 0, size)
         found = await self._resolve(query)
         if found.rubric is None:
@@ -257,8 +293,10 @@ class SubscriberService:
 
     async def page(self, user_id: int, slug: str, offset: int, size: int) -> LatestPage:
         """A page of headlines of one rubric (`slug`) or of the user's rubrics (`slug` empty)."""
-        if offset < 0 or not 1 <= size <= LATEST_MAX:
+        if not 1 <= size <= LATEST_MAX:
             return LatestPage("range", size=size)
+        if not 0 <= offset <= LATEST_OFFSET_MAX:
+            return LatestPage("too_far", size=size)
         rubric = await self._rubrics.get(slug) if slug else None
         if slug and rubric is None:
             return LatestPage("unknown", query=slug, available=await self._rubrics.all())
@@ -271,7 +309,7 @@ class SubscriberService:
             scope=scope,
             offset=offset,
             size=size,
-            has_next=len(items) > size,
+            has_next=len(items) > size and offset + size <= LATEST_OFFSET_MAX,
         )
 
     async def _scope(
@@ -291,18 +329,18 @@ class SubscriberService:
             return None
         return self._full_post(article, await self._rubrics.find(article.rubric))
 
-    async def rubric_names(self) -> dict[str, str]:
-        """Rubric display names by slug and by name (articles may carry either)."""
-        names: dict[str, str] = {}
+    async def rubric_names(self) -> dict[str, Rubric]:
+        """Rubrics by slug and by name (articles may carry either), to label headlines."""
+        names: dict[str, Rubric] = {}
         for rubric in await self._rubrics.all():
-            names[rubric.slug] = rubric.name
-            names[rubric.name] = rubric.name
+            names[rubric.slug] = rubric
+            names[rubric.name] = rubric
         return names
 
     # --- digest and settings ----------------------------------------------------------
     async def digest(self, profile: Profile, arg: str) -> DigestChange:
         """/digest [HH:MM|off]: show, set or switch off the daily digest."""
-        value = arg.strip()
+        value = unquote(arg)
         sub = profile.subscriber
         if not value:
             return DigestChange("show", sub.digest_at, await self._next_digest(sub.user_id))
@@ -339,7 +377,7 @@ class SubscriberService:
         /settings keyboard offers (button data may be forged).
         """
         sub = profile.subscriber
-        query = " ".join(name.split())
+        query = unquote(name)
         if not query:
             return TimezoneChange("show", profile.tz, sub, await self._next_digest(sub.user_id))
         tz = find_zone(query)
@@ -357,9 +395,27 @@ class SubscriberService:
         return due
 
     # --- leaving --------------------------------------------------------------------
-    async def stop(self, user_id: int) -> int:
-        """/stop confirmed: every subscription and setting deleted; how many rubrics it had."""
-        return len(await self._subs.delete_user(user_id))
+    async def ask_stop(self, user_id: int, message_id: int) -> None:
+        """/stop sent its confirmation as `message_id`: only a «yes» on that message counts."""
+        await self._subs.remember_stop_request(user_id, message_id, self._clock.time())
+
+    async def stop(self, user_id: int, message_id: int) -> int | None:
+        """«Yes» on a /stop confirmation: delete everything; how many rubrics the user had.
+
+        None (nothing deleted) when `message_id` is not the user's pending confirmation, or it
+        is older than `STOP_CONFIRM_SECONDS` — a forged or stale button never deletes data.
+        """
+        asked = await self._subs.take_stop_request(user_id, message_id)
+        if asked is None or self._clock.time() - asked > STOP_CONFIRM_SECONDS:
+            return None
+        removed = len(await self._subs.delete_user(user_id))
+        if self._eraser is not None:
+            await self._eraser.erase(user_id)
+        return removed
+
+    async def keep(self, user_id: int, message_id: int) -> None:
+        """«No» on a /stop confirmation: forget the request, change nothing else."""
+        await self._subs.take_stop_request(user_id, message_id)
 
     async def forget_blocked(self, user_id: int) -> None:
         """The user blocked the bot: unsubscribe them from everything and stop their digest."""

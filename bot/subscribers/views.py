@@ -16,6 +16,7 @@ from babel.dates import format_date
 from bot.formatting.telegram_html import telegram_length
 from bot.i18n import I18n
 from bot.subscribers.keyboards import quiet_label
+from bot.subscribers.rubric_names import label, label_of_name
 from bot.subscribers.search import SearchResult
 from bot.subscribers.service import (
     LATEST_MAX,
@@ -25,12 +26,14 @@ from bot.subscribers.service import (
     TimezoneChange,
 )
 from bot.subscribers.timemath import format_hhmm, utc_offset, zone
-from storage.models.article import Article
+from storage.models.article import Article, Rubric
 from storage.models.post import Post
 from storage.models.subscriber import Subscriber
 
 _COMMAND_SAFE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
 DIGEST_TEXT_LIMIT = 4096
+ECHO_MAX = 60  # how much of what a reader typed a reply repeats
+SEARCH_ECHO_MAX = 100
 
 
 def esc(text: str) -> str:
@@ -38,9 +41,31 @@ def esc(text: str) -> str:
     return escape(text, quote=False)
 
 
-def quoted(names: list[str]) -> list[str]:
-    """Names in «» quotes, escaped."""
-    return [f"«{esc(n)}»" for n in names]
+def clip(text: str, limit: int = ECHO_MAX) -> str:
+    """What a reader typed, on one line and cut to `limit` characters with `…` (not escaped).
+
+    Replies repeat the reader's words; a 4,000-character argument must not make the reply
+    longer than Telegram accepts.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+def echo(text: str, limit: int = ECHO_MAX) -> str:
+    """`clip`, then HTML-escaped: the form every reply quotes a reader's input in."""
+    return esc(clip(text, limit))
+
+
+def quoted(i18n: I18n, locale: str, names: list[str]) -> list[str]:
+    """Names in the locale's quotes («» in Russian, “ ” in English), escaped."""
+    return [i18n("sub.quote", locale, text=esc(n)) for n in names]
+
+
+def rubric_label(i18n: I18n, locale: str, rubric: Rubric) -> str:
+    """A rubric's name in the reader's language (its own name if it has no translation)."""
+    return label(i18n, rubric, locale)
 
 
 def join_or(i18n: I18n, locale: str, items: list[str]) -> str:
@@ -61,9 +86,12 @@ def when(i18n: I18n, locale: str, tz: ZoneInfo, moment: datetime | None, now: da
     return f"{format_date(local.date(), 'd MMMM', locale=locale)}, {clock}"
 
 
-def rubric_name(names: dict[str, str], article: Article) -> str:
-    """The display name of an article's rubric."""
-    return names.get(article.rubric, article.rubric)
+def rubric_name(i18n: I18n, locale: str, names: dict[str, Rubric], article: Article) -> str:
+    """The display name of an article's rubric in the reader's language."""
+    rubric = names.get(article.rubric)
+    if rubric is None:
+        return label_of_name(i18n, article.rubric, locale)
+    return label(i18n, rubric, locale)
 
 
 # --- rubrics -------------------------------------------------------------------------
@@ -74,12 +102,14 @@ def rubrics_title(i18n: I18n, locale: str, count: int) -> str:
 
 def unknown_rubric(i18n: I18n, locale: str, change: RubricChange | LatestPage) -> str:
     """«Рубрики «X» нет. Возможно, вы имели в виду …?» or the list of rubrics."""
-    lines = [i18n("sub.unknown_rubric", locale, query=esc(change.query))]
+    lines = [i18n("sub.unknown_rubric", locale, query=echo(change.query))]
     if change.suggestions:
-        options = join_or(i18n, locale, quoted([r.name for r in change.suggestions]))
+        shown = [rubric_label(i18n, locale, r) for r in change.suggestions]
+        options = join_or(i18n, locale, quoted(i18n, locale, shown))
         lines.append(i18n("sub.did_you_mean", locale, options=options))
     elif change.available:
-        names = ", ".join(quoted([r.name for r in change.available]))
+        shown = [rubric_label(i18n, locale, r) for r in change.available]
+        names = ", ".join(quoted(i18n, locale, shown))
         lines.append(i18n("sub.available", locale, names=names))
     return " ".join(lines)
 
@@ -88,7 +118,7 @@ def subscribe_text(i18n: I18n, locale: str, change: RubricChange) -> str:
     """The reply to /subscribe <rubric>."""
     if change.status == "unknown":
         return unknown_rubric(i18n, locale, change)
-    name = esc(change.rubric.name if change.rubric else change.query)
+    name = esc(rubric_label(i18n, locale, change.rubric)) if change.rubric else echo(change.query)
     if change.status == "already":
         return i18n("sub.already", locale, rubric=name)
     count = i18n("sub.count", locale, n=change.count)
@@ -105,20 +135,28 @@ def unsubscribe_text(i18n: I18n, locale: str, change: RubricChange) -> str:
         return i18n("sub.nothing_to_unsubscribe", locale)
     if change.rubric is None:
         return i18n("sub.unsubscribed_all", locale, n=change.removed)
-    name = esc(change.rubric.name)
+    name = esc(rubric_label(i18n, locale, change.rubric))
     if change.status == "already":
         return i18n("sub.not_subscribed", locale, rubric=name)
-    count = i18n("sub.count", locale, n=change.count)
-    return i18n("sub.unsubscribed", locale, rubric=name, count=count)
+    if change.count == 0:
+        return i18n("sub.unsubscribed.last", locale, rubric=name)
+    return i18n("sub.unsubscribed", locale, rubric=name, n=change.count)
 
 
 # --- reading -----------------------------------------------------------------------------
 def latest_text(
-    i18n: I18n, locale: str, tz: ZoneInfo, page: LatestPage, names: dict[str, str], now: datetime
+    i18n: I18n,
+    locale: str,
+    tz: ZoneInfo,
+    page: LatestPage,
+    names: dict[str, Rubric],
+    now: datetime,
 ) -> str:
     """The /latest message: a title, numbered headlines with rubric and time, a hint."""
     if page.status == "range":
         return i18n("sub.latest.range", locale, max=LATEST_MAX)
+    if page.status == "too_far":
+        return i18n("sub.latest.too_far", locale)
     if page.status == "unknown":
         return unknown_rubric(i18n, locale, page)
     lines = [_latest_title(i18n, locale, page)]
@@ -133,7 +171,7 @@ def latest_text(
             locale,
             num=page.offset + i + 1,
             headline=esc(a.headline),
-            rubric=esc(rubric_name(names, a)),
+            rubric=esc(rubric_name(i18n, locale, names, a)),
             when=when(i18n, locale, tz, a.published_at, now),
         )
         for i, a in enumerate(page.articles)
@@ -143,7 +181,8 @@ def latest_text(
 
 def _latest_title(i18n: I18n, locale: str, page: LatestPage) -> str:
     if page.rubric is not None:
-        return i18n("sub.latest.title.rubric", locale, rubric=esc(page.rubric.name))
+        name = rubric_label(i18n, locale, page.rubric)
+        return i18n("sub.latest.title.rubric", locale, rubric=esc(name))
     return i18n(f"sub.latest.title.{page.scope}", locale)
 
 
@@ -153,13 +192,13 @@ def search_text(
     tz: ZoneInfo,
     query: str,
     result: SearchResult,
-    names: dict[str, str],
+    names: dict[str, Rubric],
     now: datetime,
 ) -> str:
     """The /search reply: how many were found and the newest hits."""
     if result.empty_query:
         return i18n("sub.search.usage", locale)
-    shown_query = esc(" ".join(query.split())[:100])
+    shown_query = echo(query, SEARCH_ECHO_MAX)
     if not result.articles:
         return i18n("sub.search.nothing", locale, query=shown_query)
     lines = [i18n("sub.search.found", locale, n=result.total, query=shown_query)]
@@ -171,7 +210,7 @@ def search_text(
                 locale,
                 num=i + 1,
                 headline=esc(a.headline),
-                rubric=esc(rubric_name(names, a)),
+                rubric=esc(rubric_name(i18n, locale, names, a)),
                 when=stamp,
             )
         )
@@ -186,7 +225,7 @@ def digest_change_text(
 ) -> str:
     """The reply to /digest."""
     if change.status == "bad":
-        return i18n("sub.digest.bad", locale, value=esc(change.value[:40]))
+        return i18n("sub.digest.bad", locale, value=echo(change.value, 40))
     if change.status == "off":
         text = i18n("sub.digest.off", locale)
         if change.pushes_restored:
@@ -226,7 +265,7 @@ def settings_text(i18n: I18n, locale: str, sub: Subscriber, tz: ZoneInfo) -> str
 def timezone_change_text(i18n: I18n, locale: str, change: TimezoneChange, now: datetime) -> str:
     """The reply to /timezone: the current zone, the new one (with the next digest), or a miss."""
     if change.status == "unknown":
-        return i18n("sub.tz.unknown", locale, query=esc(change.query[:60]))
+        return i18n("sub.tz.unknown", locale, query=echo(change.query))
     tz = change.tz
     offset = utc_offset(tz, now)
     local = now.astimezone(tz).strftime("%H:%M")
@@ -285,7 +324,7 @@ class DigestView:
             "sub.digest.item",
             locale,
             headline=esc(article.headline),
-            rubric=esc(article.rubric),
+            rubric=esc(label_of_name(self._i18n, article.rubric, locale)),
             time=stamp,
             id=article.id or "",
         )

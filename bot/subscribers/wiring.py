@@ -11,14 +11,17 @@ import logging
 from typing import Any
 
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
 from bot.context import AppContext, Feature
 from bot.i18n import I18n
 from bot.subscribers.digest import DigestSender
+from bot.subscribers.erasure import ReaderEraser
 from bot.subscribers.push import PushListener
+from bot.subscribers.rubric_names import RubricAliases
 from bot.subscribers.search import Lemmatizer, SearchService, shared_morph
 from bot.subscribers.service import SubscriberService
+from bot.subscribers.still_wanted import StillWanted
 from bot.subscribers.views import DigestView
 from storage.models.delivery import DeliveryJob
 from storage.search_index import SearchIndex
@@ -52,22 +55,38 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
     """Subscriptions, search, the subscriber service, pushes and the digest task."""
     from bot.formatting.post import build_full_post, build_post
     from storage.articles import ArticleRepo
+    from storage.audit import AuditRepo
+    from storage.roles import RoleRepo
     from storage.rubrics import RubricRepo
 
     articles = ArticleRepo(ctx.redis, ctx.keys)
     rubrics = RubricRepo(ctx.redis, ctx.keys, defaults=ctx.settings.rubrics)
     subscriptions = SubscriptionRepo(ctx.redis, ctx.keys)
     search = SearchService(SearchIndex(ctx.redis, ctx.keys), articles, Lemmatizer(shared_morph()))
-    service = SubscriberService(
-        subscriptions, rubrics, articles, ctx.settings, ctx.clock, build_full_post
-    )
     outbox = deps["outbox"]
+    eraser = ReaderEraser(
+        outbox,
+        RoleRepo(ctx.redis, ctx.keys),
+        AuditRepo(ctx.redis, ctx.keys),
+        owners=ctx.settings.admin_ids,
+    )
+    service = SubscriberService(
+        subscriptions,
+        rubrics,
+        articles,
+        ctx.settings,
+        ctx.clock,
+        build_full_post,
+        aliases=RubricAliases(ctx.i18n),
+        eraser=eraser,
+    )
     listener = PushListener(
         subscriptions, rubrics, outbox, search, ctx.clock, ctx.settings, build_post
     )
     view = DigestView(ctx.i18n, ctx.settings.default_locale, ctx.settings.timezone)
     digests = DigestSender(subscriptions, articles, outbox, ctx.clock, ctx.settings, view)
     _register_forbidden_hook(deps.get("delivery"), service)
+    _register_send_check(deps.get("delivery"), StillWanted(subscriptions, articles))
 
     async def set_commands() -> None:
         await publish_commands(ctx)
@@ -98,11 +117,20 @@ def _register_forbidden_hook(engine: Any, service: SubscriberService) -> None:
     engine.add_forbidden_hook(on_forbidden)
 
 
+def _register_send_check(engine: Any, check: StillWanted) -> None:
+    """A push deferred by quiet hours is dropped at send time if its reader no longer wants it."""
+    if engine is None or not hasattr(engine, "add_send_check"):
+        log.warning("delivery engine has no send check; deferred pushes ignore later changes")
+        return
+    engine.add_send_check(check)
+
+
 async def publish_commands(ctx: AppContext) -> None:
-    """setMyCommands for Russian (the default scope) and English, retried on network trouble."""
+    """setMyCommands in private chats (the readers' menu), in Russian by default and in
+    English for English clients; retried on network trouble."""
     for attempt in range(_COMMAND_RETRIES):
         try:
-            scope = BotCommandScopeDefault()
+            scope = BotCommandScopeAllPrivateChats()
             await ctx.bot.set_my_commands(bot_commands(ctx.i18n, "ru"), scope=scope)
             await ctx.bot.set_my_commands(
                 bot_commands(ctx.i18n, "en"), scope=scope, language_code="en"

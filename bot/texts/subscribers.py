@@ -23,14 +23,14 @@ CATALOG: Catalog = {
             "<b>Что я умею</b>\n"
             "/start — приветствие и выбор рубрик\n"
             "/rubrics — рубрики: нажмите, чтобы подписаться или отписаться\n"
-            "/subscribe «рубрика» — подписаться, например /subscribe Политика\n"
-            "/unsubscribe «рубрика» или «все» — отписаться\n"
-            "/latest [рубрика] [N] — последние новости, например /latest Спорт 5\n"
-            "/article «номер» — статья целиком\n"
-            "/search «слова» — поиск по статьям в любой форме слова\n"
-            "/digest ЧЧ:ММ или off — ежедневный дайджест в выбранное время\n"
+            "/subscribe <i>рубрика</i> — подписаться, например /subscribe Политика\n"
+            "/unsubscribe <i>рубрика</i> — отписаться, /unsubscribe все — от всех рубрик\n"
+            "/latest [<i>рубрика</i>] [<i>N</i>] — последние новости, например /latest Спорт 5\n"
+            "/article <i>номер</i> — статья целиком\n"
+            "/search <i>слова</i> — поиск по статьям в любой форме слова\n"
+            "/digest <i>ЧЧ:ММ</i> — ежедневный дайджест в это время, /digest off — выключить\n"
             "/settings — язык, мгновенные новости или только дайджест, тихие часы\n"
-            "/timezone Регион/Город — часовой пояс, например /timezone Europe/Moscow\n"
+            "/timezone <i>Регион/Город</i> — часовой пояс, например /timezone Europe/Moscow\n"
             "/stop — отписаться от всего и удалить ваши данные\n"
             "/help — эта справка"
         ),
@@ -38,14 +38,14 @@ CATALOG: Catalog = {
             "<b>What I can do</b>\n"
             "/start — welcome and rubric choice\n"
             "/rubrics — rubrics: tap to subscribe or unsubscribe\n"
-            "/subscribe «rubric» — subscribe, e.g. /subscribe Politics\n"
-            "/unsubscribe «rubric» or «all» — unsubscribe\n"
-            "/latest [rubric] [N] — the latest news, e.g. /latest Sport 5\n"
-            "/article «number» — the whole article\n"
-            "/search «words» — search articles by words in any form\n"
-            "/digest HH:MM or off — a daily digest at the time you choose\n"
+            "/subscribe <i>rubric</i> — subscribe, e.g. /subscribe Politics\n"
+            "/unsubscribe <i>rubric</i> — unsubscribe, /unsubscribe all — from every rubric\n"
+            "/latest [<i>rubric</i>] [<i>N</i>] — the latest news, e.g. /latest Sport 5\n"
+            "/article <i>number</i> — the whole article\n"
+            "/search <i>words</i> — search articles by words in any form\n"
+            "/digest <i>HH:MM</i> — a daily digest at that time, /digest off — turn it off\n"
             "/settings — language, instant news or digest only, quiet hours\n"
-            "/timezone Area/City — your time zone, e.g. /timezone Europe/Moscow\n"
+            "/timezone <i>Area/City</i> — your time zone, e.g. /timezone Europe/Moscow\n"
             "/stop — unsubscribe from everything and delete your data\n"
             "/help — this help"
         ),
@@ -86,20 +86,32 @@ CATALOG: Catalog = {
         "en": "Put a rubric after the command — e.g. /subscribe Politics. Or pick one below:",
     },
     "sub.subscribed": {
-        "ru": "Готово — вы подписаны на «{rubric}». Всего у вас {count}.",
-        "en": "Done — you are subscribed to «{rubric}». You now have {count}.",
+        "ru": "Готово — вы подписаны на рубрику «{rubric}». Всего у вас {count}.",
+        "en": "Done — you are subscribed to “{rubric}”. You now have {count}.",
     },
     "sub.already": {
-        "ru": "Вы уже подписаны на «{rubric}».",
-        "en": "You are already subscribed to «{rubric}».",
+        "ru": "Вы уже подписаны на рубрику «{rubric}».",
+        "en": "You are already subscribed to “{rubric}”.",
     },
     "sub.unsubscribed": {
-        "ru": "Вы отписались от «{rubric}». Осталось {count}.",
-        "en": "You unsubscribed from «{rubric}». {count} left.",
+        "ru": {
+            "one": "Вы отписались от рубрики «{rubric}». Осталась {n} подписка.",
+            "few": "Вы отписались от рубрики «{rubric}». Остались {n} подписки.",
+            "many": "Вы отписались от рубрики «{rubric}». Осталось {n} подписок.",
+            "other": "Вы отписались от рубрики «{rubric}». Осталось {n} подписки.",
+        },
+        "en": {
+            "one": "You unsubscribed from “{rubric}”. {n} subscription left.",
+            "other": "You unsubscribed from “{rubric}”. {n} subscriptions left.",
+        },
+    },
+    "sub.unsubscribed.last": {
+        "ru": "Вы отписались от рубрики «{rubric}». Других подписок у вас нет — выбрать: /rubrics.",
+        "en": "You unsubscribed from “{rubric}”. You have no other subscriptions — /rubrics.",
     },
     "sub.not_subscribed": {
-        "ru": "Вы и так не подписаны на «{rubric}».",
-        "en": "You are not subscribed to «{rubric}» anyway.",
+        "ru": "Вы и так не подписаны на рубрику «{rubric}».",
+        "en": "You are not subscribed to “{rubric}” anyway.",
     },
     "sub.unsubscribed_all": {
         "ru": {
@@ -115,7 +127,7 @@ CATALOG: Catalog = {
     },
     "sub.unsubscribe.usage": {
         "ru": "Напишите рубрику или «все» — например, /unsubscribe Политика или /unsubscribe все.",
-        "en": "Put a rubric or «all» after the command — /unsubscribe Politics, /unsubscribe all.",
+        "en": "Put a rubric or “all” after the command — /unsubscribe Politics, /unsubscribe all.",
     },
     "sub.nothing_to_unsubscribe": {
         "ru": "У вас нет подписок — отписываться не от чего.",
@@ -123,25 +135,36 @@ CATALOG: Catalog = {
     },
     "sub.unknown_rubric": {
         "ru": "Рубрики «{query}» нет.",
-        "en": "There is no rubric «{query}».",
+        "en": "There is no rubric “{query}”.",
     },
     "sub.did_you_mean": {
         "ru": "Возможно, вы имели в виду {options}?",
         "en": "Did you mean {options}?",
     },
     "sub.or": {"ru": " или ", "en": " or "},
+    "sub.quote": {"ru": "«{text}»", "en": "“{text}”"},
     "sub.available": {
         "ru": "Есть такие рубрики: {names}.",
         "en": "The rubrics are: {names}.",
     },
     "sub.toggle.on": {
-        "ru": "Вы подписаны на «{rubric}»",
-        "en": "Subscribed to «{rubric}»",
+        "ru": "Вы подписаны на рубрику «{rubric}»",
+        "en": "Subscribed to “{rubric}”",
     },
     "sub.toggle.off": {
-        "ru": "Вы отписались от «{rubric}»",
-        "en": "Unsubscribed from «{rubric}»",
+        "ru": "Вы отписались от рубрики «{rubric}»",
+        "en": "Unsubscribed from “{rubric}”",
     },
+    # Rubric names in each language, by slug: English readers see and may type these.
+    # A rubric with no entry here is shown and matched by its own (newsroom) name only.
+    "sub.rubric.politika": {"ru": "Политика", "en": "Politics"},
+    "sub.rubric.ekonomika": {"ru": "Экономика", "en": "Economy"},
+    "sub.rubric.obshchestvo": {"ru": "Общество", "en": "Society"},
+    "sub.rubric.v-mire": {"ru": "В мире", "en": "World"},
+    "sub.rubric.proisshestviya": {"ru": "Происшествия", "en": "Incidents"},
+    "sub.rubric.sport": {"ru": "Спорт", "en": "Sport"},
+    "sub.rubric.kultura": {"ru": "Культура", "en": "Culture"},
+    "sub.rubric.tekhnologii": {"ru": "Технологии", "en": "Technology"},
     "sub.rubric_gone": {
         "ru": "Такой рубрики больше нет — вот актуальный список.",
         "en": "That rubric no longer exists — here is the current list.",
@@ -185,13 +208,17 @@ CATALOG: Catalog = {
         ),
         "en": "How many articles? Give a number from 1 to {max} — e.g. /latest Politics 5.",
     },
+    "sub.latest.too_far": {
+        "ru": "Так далеко назад я не листаю — откройте /latest заново.",
+        "en": "I don't page that far back — please open /latest again.",
+    },
     "sub.article.usage": {
         "ru": "Укажите номер статьи — например, /article 42. Номера видны в /latest.",
         "en": "Give the article number — e.g. /article 42. Numbers are shown in /latest.",
     },
     "sub.article.not_found": {
         "ru": "Статья «{id}» не найдена — возможно, её удалили.",
-        "en": "Article «{id}» was not found — it may have been removed.",
+        "en": "Article “{id}” was not found — it may have been removed.",
     },
     "sub.today": {"ru": "сегодня, {time}", "en": "today, {time}"},
     "sub.no_date": {"ru": "без даты", "en": "no date"},
@@ -208,13 +235,13 @@ CATALOG: Catalog = {
             "other": "По запросу «{query}» найдено {n} статьи:",
         },
         "en": {
-            "one": "{n} article found for «{query}»:",
-            "other": "{n} articles found for «{query}»:",
+            "one": "{n} article found for “{query}”:",
+            "other": "{n} articles found for “{query}”:",
         },
     },
     "sub.search.nothing": {
         "ru": "По запросу «{query}» ничего не нашлось — попробуйте другие слова.",
-        "en": "Nothing found for «{query}» — try other words.",
+        "en": "Nothing found for “{query}” — try other words.",
     },
     "sub.search.more": {
         "ru": "Показаны самые новые — уточните запрос, чтобы сузить поиск.",
@@ -243,7 +270,7 @@ CATALOG: Catalog = {
     },
     "sub.digest.bad": {
         "ru": "Не понял время «{value}». Напишите, например, /digest 08:30 или /digest off.",
-        "en": "I could not read the time «{value}». Write e.g. /digest 08:30 or /digest off.",
+        "en": "I could not read the time “{value}”. Write e.g. /digest 08:30 or /digest off.",
     },
     "sub.digest.title": {
         "ru": "<b>Дайджест за {day}</b> — {count}",
@@ -344,16 +371,16 @@ CATALOG: Catalog = {
         "ru": "Сменить — /timezone Регион/Город, например /timezone Europe/Moscow, "
         "или кнопкой «Часовой пояс» в /settings.",
         "en": "To change it — /timezone Area/City, e.g. /timezone Europe/Moscow, "
-        "or the «Time zone» button in /settings.",
+        "or the “Time zone” button in /settings.",
     },
     "sub.tz.unknown": {
         "ru": "Не знаю часового пояса «{query}». Напишите его как Регион/Город — например, "
         "/timezone Europe/Moscow или /timezone Asia/Almaty — или выберите в /settings.",
-        "en": "I don't know the time zone «{query}». Write it as Area/City — e.g. "
+        "en": "I don't know the time zone “{query}”. Write it as Area/City — e.g. "
         "/timezone Europe/Moscow or /timezone Asia/Almaty — or choose one in /settings.",
     },
     "sub.btn.prev": {"ru": "◀ Новее", "en": "◀ Newer"},
-    "sub.btn.next": {"ru": "Старше ▶", "en": "Older ▶"},
+    "sub.btn.next": {"ru": "Ранее ▶", "en": "Older ▶"},
     # --- /stop ------------------------------------------------------------------------
     "sub.stop.confirm": {
         "ru": (
@@ -370,6 +397,12 @@ CATALOG: Catalog = {
     "sub.stop.done": {
         "ru": "Готово — подписки и данные удалены. Захотите вернуться — /start.",
         "en": "Done — your subscriptions and data are deleted. To come back — /start.",
+    },
+    "sub.stop.expired": {
+        "ru": (
+            "Это подтверждение уже недействительно — чтобы удалить данные, отправьте /stop ещё раз."
+        ),
+        "en": "This confirmation is no longer valid — to delete your data, send /stop again.",
     },
     "sub.stop.cancelled": {
         "ru": "Хорошо, всё остаётся как было.",

@@ -7,7 +7,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import I18n
 from bot.subscribers.service import Profile
-from bot.subscribers.views import esc
+from bot.subscribers.views import echo
 from handlers.subscribers.common import answer
 
 
@@ -23,8 +23,8 @@ async def not_understood(message: Message, i18n: I18n, profile: Profile) -> None
     """An unknown command or a message the bot cannot act on: point to /help."""
     text = message.text or ""
     if text.startswith("/"):
-        command = text.split()[0].split("@")[0][:40]
-        await message.answer(i18n("sub.fallback.command", profile.locale, command=esc(command)))
+        command = echo(text.split()[0].split("@")[0], 40)
+        await message.answer(i18n("sub.fallback.command", profile.locale, command=command))
         return
     await message.answer(i18n("sub.fallback", profile.locale))
 

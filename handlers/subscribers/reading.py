@@ -65,7 +65,8 @@ async def latest_page(
     data = callback_data
     page = await subscriber_service.page(profile.user_id, data.rubric, data.offset, data.size)
     if page.status != "ok":
-        await answer(callback, i18n("sub.stale_button", profile.locale), alert=True)
+        key = "sub.latest.too_far" if page.status == "too_far" else "sub.stale_button"
+        await answer(callback, i18n(key, profile.locale), alert=True)
         return
     await answer(callback)
     text, markup = await _render(subscriber_service, i18n, profile, page, clock)
@@ -77,7 +78,7 @@ async def _send_article(
 ) -> None:
     post = await service.full_post(article_id)
     if post is None:
-        text = i18n("sub.article.not_found", profile.locale, id=views.esc(article_id[:64]))
+        text = i18n("sub.article.not_found", profile.locale, id=views.echo(article_id))
         await bot.send_message(chat_id=profile.user_id, text=text)
         return
     await send_post(bot, profile.user_id, post)
@@ -116,7 +117,7 @@ async def open_article(
     """A tap on a headline: the whole article as a new message (an alert if it is gone)."""
     post = await subscriber_service.full_post(callback_data.id)
     if post is None:
-        text = i18n("sub.article.not_found", profile.locale, id=callback_data.id[:64])
+        text = i18n("sub.article.not_found", profile.locale, id=views.clip(callback_data.id))
         await answer(callback, text, alert=True)
         return
     await answer(callback)

@@ -34,7 +34,8 @@ async def _menu(
     if not choices:
         return i18n("sub.rubrics.none", profile.locale), None
     count = sum(c.subscribed for c in choices)
-    return views.rubrics_title(i18n, profile.locale, count), rubric_keyboard(choices)
+    markup = rubric_keyboard(choices, i18n, profile.locale)
+    return views.rubrics_title(i18n, profile.locale, count), markup
 
 
 async def rubrics(
@@ -57,7 +58,8 @@ async def subscribe(
     if not query:
         choices = await subscriber_service.rubric_choices(profile.user_id)
         text = i18n("sub.subscribe.usage", profile.locale)
-        await message.answer(text, reply_markup=rubric_keyboard(choices) if choices else None)
+        markup = rubric_keyboard(choices, i18n, profile.locale) if choices else None
+        await message.answer(text, reply_markup=markup)
         return
     await subscriber_service.register(profile, _language(message.from_user))
     change = await subscriber_service.subscribe(profile.user_id, query)
@@ -91,6 +93,7 @@ async def toggle(
         await answer(callback, i18n("sub.rubric_gone", profile.locale), alert=True)
     else:
         key = "sub.toggle.on" if change.subscribed else "sub.toggle.off"
-        await answer(callback, i18n(key, profile.locale, rubric=change.rubric.name))
+        name = views.rubric_label(i18n, profile.locale, change.rubric)
+        await answer(callback, i18n(key, profile.locale, rubric=name))
     text, markup = await _menu(subscriber_service, i18n, profile)
     await show(bot, callback, text, markup)

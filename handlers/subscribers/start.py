@@ -26,7 +26,7 @@ async def start(
     tg_language = message.from_user.language_code if message.from_user else None
     await subscriber_service.register(profile, tg_language)
     choices = await subscriber_service.rubric_choices(profile.user_id)
-    markup = rubric_keyboard(choices) if choices else None
+    markup = rubric_keyboard(choices, i18n, profile.locale) if choices else None
     await message.answer(i18n("sub.start", profile.locale), reply_markup=markup)
 
 

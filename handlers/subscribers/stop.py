@@ -21,11 +21,14 @@ def create_router() -> Router:
     return router
 
 
-async def stop(message: Message, i18n: I18n, profile: Profile) -> None:
-    """Ask before deleting everything."""
-    await message.answer(
+async def stop(
+    message: Message, subscriber_service: SubscriberService, i18n: I18n, profile: Profile
+) -> None:
+    """Ask before deleting everything; only «yes» on this very message will delete."""
+    asked = await message.answer(
         i18n("sub.stop.confirm", profile.locale), reply_markup=stop_keyboard(i18n, profile.locale)
     )
+    await subscriber_service.ask_stop(profile.user_id, asked.message_id)
 
 
 async def confirm(
@@ -36,12 +39,20 @@ async def confirm(
     profile: Profile,
     bot: Bot,
 ) -> None:
-    """Yes: unsubscribe from everything and delete the user's data. No: nothing changes."""
-    await answer(callback)
+    """Yes: unsubscribe from everything and delete the user's data. No: nothing changes.
+
+    «Yes» counts only on the user's pending confirmation (a forged or stale button is refused).
+    """
+    message_id = callback.message.message_id if callback.message else 0
     if not callback_data.confirm:
+        await answer(callback)
+        await subscriber_service.keep(profile.user_id, message_id)
         await show(bot, callback, i18n("sub.stop.cancelled", profile.locale), None)
         return
-    await subscriber_service.stop(profile.user_id)
+    if await subscriber_service.stop(profile.user_id, message_id) is None:
+        await answer(callback, i18n("sub.stop.expired", profile.locale), alert=True)
+        return
+    await answer(callback)
     await show(bot, callback, i18n("sub.stop.done", profile.locale), None)
 
 

@@ -8,7 +8,9 @@ from redis.asyncio import Redis
 
 from bot.clock import VirtualClock
 from bot.config import Settings
+from bot.subscribers.rubric_names import RubricAliases
 from bot.subscribers.service import SubscriberService
+from bot.texts import build_i18n
 from storage.articles import ArticleRepo
 from storage.keys import Keys
 from storage.models.article import Article, Rubric
@@ -43,4 +45,5 @@ def make_service(redis: Redis, keys: Keys, clock: VirtualClock) -> SubscriberSer
         s,
         clock,
         text_post,
+        aliases=RubricAliases(build_i18n("ru")),
     )

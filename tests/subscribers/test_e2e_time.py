@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from redis.asyncio import Redis
 
 from bot.clock import VirtualClock
 from bot.redis_server import RedisServerProcess
+from storage.models.article import Article
 from tests.harness import eventually, running_app
 from tests.subscribers.e2e import Reader, body, button, buttons
 
@@ -21,8 +22,21 @@ async def test_keyboards_from_before_a_restart_still_work(
 ) -> None:
     async with running_app(redis_server.url, sandbox) as first:
         reader = await Reader.create(first, "Олжас")
+        now = datetime.now(UTC)
+        for i in range(3):
+            await first.services["article_service"].import_article(
+                Article(
+                    rubric="Спорт",
+                    headline=f"Спорт: матч номер {i}",
+                    lead=f"Подробности матча номер {i}.",
+                    published_at=now - timedelta(minutes=3 - i),
+                )
+            )
         menu = await reader.say("/rubrics")
         settings = await reader.say("/settings")
+        latest = await reader.say("/latest Спорт 1")
+        assert "1. Спорт: матч номер 2" in body(latest)
+        stop = await reader.say("/stop")
     async with running_app(redis_server.url, sandbox) as second:
         reader = Reader(second, reader.chat_id)
         await reader.press(menu, button(menu, "Культура"))
@@ -30,6 +44,17 @@ async def test_keyboards_from_before_a_restart_still_work(
         assert "✓ Культура" in [b["text"] for b in buttons(edited)]
         await reader.press(settings, button(settings, "Только дайджест"))
         await reader.edited(settings["message_id"], "Новости — только дайджест")
+        await reader.press(latest, button(latest, "Ранее ▶"))
+        older = await reader.edited(latest["message_id"], "2. Спорт: матч номер 1")
+        assert {"◀ Новее", "Ранее ▶"} <= {b["text"] for b in buttons(older)}
+        before = len(await reader.bot_messages())
+        await reader.press(older, button(older, "матч номер 1"))
+        assert "Подробности матча номер 1." in body(await reader.next_message(before))
+        await reader.press(stop, button(stop, "Да, удалить"))
+        await reader.edited(stop["message_id"], "подписки и данные удалены")
+        subs = second.services["subscriptions"]
+        assert await subs.rubrics_of(reader.chat_id) == []
+        assert await subs.get(reader.chat_id) is None
 
 
 async def test_digest_arrives_at_the_chosen_local_time(

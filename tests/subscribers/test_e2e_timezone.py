@@ -7,7 +7,11 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import (
+    BotCommandScopeAllPrivateChats,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+)
 from redis.asyncio import Redis
 
 from bot.clock import VirtualClock
@@ -173,10 +177,14 @@ def test_zone_lookup_and_offsets() -> None:
 async def test_timezone_is_in_the_commands_menu(app: RunningApp) -> None:
     bot = app.ctx.bot
 
+    scope = BotCommandScopeAllPrivateChats()
+
     async def published() -> bool:
-        return bool(await bot.get_my_commands())
+        return bool(await bot.get_my_commands(scope=scope))
 
     await eventually(published, what="setMyCommands")
-    ru = {c.command: c.description for c in await bot.get_my_commands()}
-    en = {c.command: c.description for c in await bot.get_my_commands(language_code="en")}
+    ru = {c.command: c.description for c in await bot.get_my_commands(scope=scope)}
+    en = {
+        c.command: c.description for c in await bot.get_my_commands(scope=scope, language_code="en")
+    }
     assert ru["timezone"] == "Часовой пояс" and en["timezone"] == "Time zone"

@@ -6,7 +6,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.clock import VirtualClock
-from bot.subscribers.service import SubscriberService
+from bot.subscribers.service import LATEST_OFFSET_MAX, STOP_CONFIRM_SECONDS, SubscriberService
 from storage.articles import ArticleRepo
 from storage.keys import Keys
 from tests.subscribers.helpers import NOW, article, make_service
@@ -84,8 +84,59 @@ async def test_latest_paging_and_bad_numbers(
     for bad in ("0", "21", "-3", "Политика 100"):
         assert (await service.latest(1, bad)).status == "range", bad
     assert (await service.latest(1, "Погода 3")).status == "unknown"
-    assert (await service.page(1, "", -5, 3)).status == "range"
+    assert (await service.page(1, "", -5, 3)).status == "too_far"
     assert (await service.page(1, "nope", 0, 3)).status == "unknown"
+
+
+async def test_latest_count_first_or_last(
+    service: SubscriberService, redis: Redis, keys: Keys
+) -> None:
+    repo = ArticleRepo(redis, keys)
+    for i in range(4):
+        await repo.store(article(f"s{i}", "Спорт", f"Спорт {i}", minutes_ago=i))
+    for args in ("Спорт 2", "2 Спорт", "2 «Спорт»", "sport 2"):
+        page = await service.latest(1, args)
+        assert page.status == "ok" and page.scope == "rubric", args
+        assert [a.id for a in page.articles] == ["s0", "s1"], args
+    assert (await service.latest(1, "50 Спорт")).status == "range"
+    assert (await service.latest(1, "99999999999999999999 Спорт")).status == "range"
+
+
+async def test_paging_stops_at_the_offset_cap(
+    service: SubscriberService, redis: Redis, keys: Keys
+) -> None:
+    repo = ArticleRepo(redis, keys)
+    for i in range(3):
+        await repo.store(article(f"p{i}", "Политика", f"Политика {i}", minutes_ago=i))
+    for offset in (LATEST_OFFSET_MAX + 1, 99999999999999999999):
+        assert (await service.page(1, "", offset, 5)).status == "too_far"
+    edge = await service.page(1, "", LATEST_OFFSET_MAX, 5)
+    assert edge.status == "ok" and not edge.articles and not edge.has_next
+
+
+@pytest.mark.parametrize("query", ["«Политика»", '"Политика"', "„Политика“", "'политика'"])
+async def test_quotes_around_an_argument_are_ignored(
+    service: SubscriberService, query: str
+) -> None:
+    change = await service.subscribe(1, query)
+    assert change.status == "done" and change.rubric and change.rubric.slug == "politika"
+    everything = await service.unsubscribe(1, "«все»")
+    assert everything.status == "done" and everything.removed == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [("Politics", "politika"), ("politics", "politika"), ("World", "v-mire"), ("Sport", "sport")],
+)
+async def test_english_rubric_names(service: SubscriberService, query: str, slug: str) -> None:
+    change = await service.subscribe(1, query)
+    assert change.status == "done" and change.rubric and change.rubric.slug == slug
+
+
+async def test_english_near_miss(service: SubscriberService) -> None:
+    change = await service.subscribe(1, "Politcs")
+    assert change.status == "unknown"
+    assert [r.slug for r in change.suggestions] == ["politika"]
 
 
 async def test_full_post_validates_ids(
@@ -134,9 +185,28 @@ async def test_stop_deletes_everything(service: SubscriberService) -> None:
     await service.subscribe(1, "Спорт")
     profile = await service.profile(1, "ru")
     await service.digest(profile, "09:00")
-    assert await service.stop(1) == 2
+    await service.ask_stop(1, 77)
+    assert await service.stop(1, 77) == 2
     profile = await service.profile(1, "ru")
     assert not profile.known and await service.subscription_count(1) == 0
+    assert await service.stop(1, 77) is None  # the confirmation is used up
+
+
+async def test_stop_needs_the_pending_confirmation(
+    service: SubscriberService, clock: VirtualClock
+) -> None:
+    await service.subscribe(1, "Политика")
+    assert await service.stop(1, 5) is None  # never asked: a forged «yes»
+    await service.ask_stop(1, 10)
+    assert await service.stop(1, 9) is None  # «yes» on another message
+    await service.keep(1, 10)
+    assert await service.stop(1, 10) is None  # «no» was pressed
+    await service.ask_stop(1, 11)
+    await clock.advance(STOP_CONFIRM_SECONDS + 1)
+    assert await service.stop(1, 11) is None  # too old
+    assert await service.subscription_count(1) == 1
+    await service.ask_stop(1, 12)
+    assert await service.stop(1, 12) == 1
 
 
 async def test_register_remembers_telegram_language(service: SubscriberService) -> None:

@@ -35,7 +35,46 @@ def test_unknown_rubric_with_suggestions_and_escaping(i18n: I18n) -> None:
     )
     check_html(text)
     en = views.subscribe_text(i18n, "en", change)
-    assert en.endswith("Did you mean «Политика» or «Экономика»?")
+    assert en == "There is no rubric “&lt;Полит&gt;”. Did you mean “Politics” or “Economy”?"
+
+
+def test_a_very_long_query_is_echoed_shortened(i18n: I18n) -> None:
+    change = RubricChange("unknown", query="Погода " * 600, available=[POLITIKA])
+    text = views.subscribe_text(i18n, "ru", change)
+    shown = "Погода " * 8 + "Погода"
+    assert text.startswith(f"Рубрики «{shown[:59].rstrip()}…» нет.")
+    assert len(text) < 200
+    search = views.search_text(i18n, "ru", ALMATY, "слово " * 700, SearchResult(0, []), {}, NOW)
+    assert len(search) < 200 and "…»" in search
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (1, "Вы отписались от рубрики «Политика». Осталась 1 подписка."),
+        (2, "Вы отписались от рубрики «Политика». Остались 2 подписки."),
+        (5, "Вы отписались от рубрики «Политика». Осталось 5 подписок."),
+        (21, "Вы отписались от рубрики «Политика». Осталась 21 подписка."),
+        (0, "Вы отписались от рубрики «Политика». Других подписок у вас нет — выбрать: /rubrics."),
+    ],
+)
+def test_unsubscribed_sentence_agrees_with_the_number(
+    i18n: I18n, count: int, expected: str
+) -> None:
+    change = RubricChange("done", POLITIKA, count=count)
+    assert views.unsubscribe_text(i18n, "ru", change) == expected
+
+
+def test_english_reader_sees_english_rubric_names_and_quotes(i18n: I18n) -> None:
+    change = RubricChange("done", POLITIKA, subscribed=True, count=2)
+    assert views.subscribe_text(i18n, "en", change) == (
+        "Done — you are subscribed to “Politics”. You now have 2 subscriptions."
+    )
+    assert views.subscribe_text(i18n, "ru", change) == (
+        "Готово — вы подписаны на рубрику «Политика». Всего у вас 2 подписки."
+    )
+    odd = Rubric(name="Погода", slug="pogoda", hashtag="#Погода")
+    assert views.rubric_label(i18n, "en", odd) == "Погода"  # no translation: its own name
 
 
 def test_latest_shows_local_times_and_escapes_headlines(i18n: I18n) -> None:
@@ -47,10 +86,13 @@ def test_latest_shows_local_times_and_escapes_headlines(i18n: I18n) -> None:
         published_at=datetime(2026, 11, 24, 6, 0, tzinfo=UTC),
     )
     page = LatestPage("ok", articles=[today, earlier], rubric=POLITIKA, scope="rubric")
-    text = views.latest_text(i18n, "ru", ALMATY, page, {"Политика": "Политика"}, NOW)
+    text = views.latest_text(i18n, "ru", ALMATY, page, {"Политика": POLITIKA}, NOW)
     check_html(text)
     assert "1. A &amp; B &lt;i&gt; <i>— Политика, сегодня, 11:00</i>" in text
     assert "2. Вчера <i>— Политика, 24 ноября, 11:00</i>" in text
+    en = views.latest_text(i18n, "en", ALMATY, page, {"Политика": POLITIKA}, NOW)
+    assert en.startswith("<b>Latest news — Politics</b>")
+    assert "2. Вчера <i>— Politics, 24 November, 11:00</i>" in en
 
 
 def test_search_counts_agree(i18n: I18n) -> None:
