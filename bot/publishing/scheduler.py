@@ -8,21 +8,24 @@ Every decision lives in `tick(now)`; this module only decides WHEN to call it:
 - a one-off "wake" job at the earliest timed or interval post.
 Ticks in one process never overlap: a tick asked for while one runs runs right after it.
 Several processes may run this at once; the tick itself is atomic.
+
+The scheduler is a `ClockScheduler` (an AsyncIOScheduler on the injected clock), and every
+trigger's start is taken from that clock, so a day of slots runs in virtual time in tests.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
+from bot.publishing.clock_scheduler import ClockScheduler
 from bot.publishing.service import PublishingService
 from bot.publishing.slots import format_time, parse_time
 
@@ -41,7 +44,7 @@ class PublishingScheduler:
         self.clock = clock
         self.safety_seconds = safety_seconds
         self.ticks = 0
-        self._scheduler: AsyncIOScheduler | None = None
+        self._scheduler: ClockScheduler | None = None
         self._slot_jobs: set[str] = set()
         self._lock = asyncio.Lock()
         self._sync_lock = asyncio.Lock()
@@ -51,22 +54,22 @@ class PublishingScheduler:
 
     async def run(self) -> None:
         """The feature task: start the scheduler and keep it until cancelled."""
-        scheduler = AsyncIOScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
+        scheduler = ClockScheduler(self.clock, timezone=UTC, job_defaults=JOB_DEFAULTS)
         scheduler.start()
         self._scheduler = scheduler
+        now = self.clock.now()
         scheduler.add_job(
             self.safety_tick,
-            IntervalTrigger(seconds=self.safety_seconds, timezone=UTC),
+            IntervalTrigger(seconds=self.safety_seconds, timezone=UTC, start_date=now),
             id="safety",
-            next_run_time=datetime.now(UTC),
+            next_run_time=now,
         )
         try:
             await asyncio.Event().wait()
         finally:
             self._scheduler = None
             self._slot_jobs.clear()
-            scheduler.shutdown(wait=False)
-            await asyncio.sleep(0)
+            await scheduler.aclose()
 
     def slot_jobs(self) -> set[str]:
         """Ids of the slot jobs currently scheduled (for tests and diagnostics)."""
@@ -86,7 +89,12 @@ class PublishingScheduler:
         self._dirty = True
         if self._scheduler is not None and not self._resyncing:
             self._resyncing = True
-            self._scheduler.add_job(self._resync, id="resync", replace_existing=True)
+            self._scheduler.add_job(
+                self._resync,
+                DateTrigger(run_date=self.clock.now()),
+                id="resync",
+                replace_existing=True,
+            )
 
     async def _resync(self) -> None:
         try:
@@ -151,5 +159,5 @@ class PublishingScheduler:
         delay = None if due is None else due - self.clock.time()
         if scheduler is None or delay is None or delay <= 0:
             return  # nothing ahead, or due but held (paused, quiet): the safety tick retries
-        run_at = datetime.now(UTC) + timedelta(seconds=delay)
+        run_at = self.clock.now() + timedelta(seconds=delay)
         scheduler.add_job(self.tick, DateTrigger(run_date=run_at), id="wake", replace_existing=True)

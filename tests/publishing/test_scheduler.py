@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
+import apscheduler.schedulers.base as apscheduler_base
+
 from bot.clock import SystemClock
+from bot.publishing.clock_scheduler import CLOCKED_METHODS
 from bot.publishing.scheduler import PublishingScheduler
 from bot.publishing.service import PublishingService
 from storage.models.channel import Channel
@@ -89,3 +93,14 @@ async def test_a_cron_slot_fires_the_tick_on_time_in_real_time(world: World) -> 
     assert done, "the slot never fired"
     assert done[0].dispatched_at is not None
     assert 0 <= done[0].dispatched_at - slot.timestamp() < 1.0
+
+
+def test_every_wall_clock_read_of_apscheduler_runs_on_the_injected_clock() -> None:
+    """`ClockScheduler` rebuilds the BaseScheduler methods that call `datetime.now()`; an
+    APScheduler upgrade that reads the wall clock elsewhere must fail here."""
+    readers = {
+        name
+        for name, member in vars(apscheduler_base.BaseScheduler).items()
+        if inspect.isfunction(member) and "datetime.now" in inspect.getsource(member)
+    }
+    assert readers == set(CLOCKED_METHODS)
