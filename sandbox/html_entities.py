@@ -21,9 +21,8 @@ from sandbox.textutil import Entity
 
 UserResolver = Callable[[int], dict[str, Any] | None]
 
-_SPECIAL = re.compile(r"[<&]")
-_PLAIN_OPEN = re.compile(r"<([a-zA-Z-]+)>")
-_PLAIN_CLOSE = re.compile(r"</([a-zA-Z-]*)>")
+# What the main loop stops at: a plain tag (<b>, </b>, </>), a plain link, else any < or &.
+_TOKEN = re.compile(r'<(/?)([a-zA-Z-]*)>|<a href="([^"&]*)">|[<&]')
 _TAG_NAME = re.compile(r"[^ \t\r\n\v\0>]*")
 _ATTRIBUTE_NAME = re.compile(r"[^ \t\r\n\v\0=>/\"']*")
 _NAME_TOKEN = re.compile(r"[a-zA-Z0-9.-]*")
@@ -143,23 +142,18 @@ class _Parser:
 
     def run(self) -> tuple[str, list[Entity]]:
         """Parse the whole source: ``(text, entities in Telegram's order)``."""
-        src, pos, out = self.src, 0, self.out
-        while pos < self.n:
-            match = _SPECIAL.search(src, pos)
-            end = match.start() if match else self.n
-            if end > pos:
-                out.append(src[pos:end])
-                self.length += end - pos
+        src, n, out, pos = self.src, self.n, self.out, 0
+        while pos < n:
+            match = _TOKEN.search(src, pos)
             if match is None:
+                out.append(src[pos:])
+                self.length += n - pos
                 break
-            if src[end] == "&":
-                char, pos = _decode_entity(src, end) or ("&", end + 1)
-                out.append(char)
-                self.length += 1
-            else:
-                pos = self._plain_tag(end) or (
-                    self._end_tag(end) if src.startswith("/", end + 1) else self._start_tag(end)
-                )
+            start = match.start()
+            if start > pos:
+                out.append(src[pos:start])
+                self.length += start - pos
+            pos = self._token(match, start)
         if self.stack:
             tag = self.stack[-1].tag
             raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{tag}"')
@@ -173,23 +167,28 @@ class _Parser:
         sort_entities(self.entities)
         return text, self.entities
 
-    def _plain_tag(self, begin: int) -> int:
-        """Fast path for ``<b>`` and ``</b>`` without attributes; 0 when it does not apply."""
-        match = _PLAIN_OPEN.match(self.src, begin)
-        if match is not None:
-            tag = match.group(1).lower()
-            if tag not in _SUPPORTED or tag == "span":
-                return 0
-            self.stack.append(_Open(tag, "", False, self.length, len(self.out)))
+    def _token(self, match: re.Match[str], start: int) -> int:
+        """Handle what the main loop stopped at; the position after it."""
+        closing, tag, href = match.groups()
+        if tag is not None:  # <tag> or </tag> without attributes: the fast path
+            tag = tag.lower()
+            if not closing and tag in _SUPPORTED and tag != "span":
+                self.stack.append(_Open(tag, "", False, self.length, len(self.out)))
+                return match.end()
+            if closing and self.stack and (not tag or tag == self.stack[-1].tag):
+                self._pop()
+                return match.end()
+        elif href is not None:  # <a href="..."> with nothing to decode in the URL
+            self.stack.append(_Open("a", href, False, self.length, len(self.out)))
             return match.end()
-        match = _PLAIN_CLOSE.match(self.src, begin)
-        if match is None or not self.stack:
-            return 0
-        name = match.group(1).lower()
-        if name and name != self.stack[-1].tag:
-            return 0
-        self._pop()
-        return match.end()
+        if self.src[start] == "&":
+            char, pos = _decode_entity(self.src, start) or ("&", start + 1)
+            self.out.append(char)
+            self.length += 1
+            return pos
+        if self.src.startswith("/", start + 1):
+            return self._end_tag(start)
+        return self._start_tag(start)
 
     def _fail(self, reason: str, at: int) -> HtmlParseError:
         return HtmlParseError(f"{reason} at byte offset {_bytes(self.src, at)}")
@@ -259,6 +258,9 @@ class _Parser:
     def _quoted(self, i: int) -> tuple[str, int]:
         src, quote, parts = self.src, self.src[i], []
         i += 1
+        end = src.find(quote, i)
+        if end >= 0 and src.find("&", i, end) < 0:
+            return src[i:end], end + 1  # nothing to decode
         while i < self.n and src[i] != quote:
             decoded = _decode_entity(src, i) if src[i] == "&" else None
             if decoded is not None:

@@ -12,6 +12,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+_PLAIN_URL = re.compile(r"(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)+)([/?#][^\x00-\x20]*)?", re.ASCII)
 _PROTOCOL = re.compile(r"[^:/?#@\[\]]*")
 _AUTHORITY = re.compile(r"[^/?#]*")
 _USER_LINK = re.compile(r"tg:(?://)?user/?\?([^#]*)")
@@ -123,7 +124,17 @@ def _valid_ipv6(text: str) -> bool:
 
 def checked_link(link: str) -> str | None:
     """TDLib's ``get_checked_link``: the URL a ``text_link`` gets, or ``None`` for no link."""
-    scheme = next((s for s in _INTERNAL_SCHEMES if _ascii_lower(link[: len(s)]) == s), None)
+    plain = _PLAIN_URL.fullmatch(link)
+    if plain is not None:  # the common case: lower-case scheme and host, no port, no spaces
+        rest = plain[3] or ""
+        return link if rest.startswith("/") else f"{plain[1]}://{plain[2]}/{rest}"
+    return checked_link_slowly(link)
+
+
+def checked_link_slowly(link: str) -> str | None:
+    """:func:`checked_link` without the fast path for plain URLs (every rule applied)."""
+    lower = _ascii_lower(link[:8])
+    scheme = next((s for s in _INTERNAL_SCHEMES if lower.startswith(s)), None)
     if scheme is not None:
         link = link[len(scheme) :]
         link = link[2:] if link.startswith("//") else link

@@ -6,6 +6,7 @@ import pytest
 
 from sandbox.html_entities import HtmlParseError, parse_html
 from sandbox.html_render import render_html
+from sandbox.links import checked_link, checked_link_slowly
 from sandbox.testing import RunningSandbox
 from tests.sandbox.conftest import BotApi
 
@@ -391,3 +392,22 @@ def test_attribute_names_are_case_sensitive() -> None:
         "e.org",
         [_e("text_link", 0, 5, url="http://e.org/")],
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/a/1",
+        "https://e.org",
+        "http://e.org?x=1",
+        "https://e.org#top",
+        "https://news.e.kz/статья",
+        "https://x-y.org/path/with\x7fdel",
+        "https://e.org/a b",
+        "HTTPS://E.org/",
+        "https://e.org:443/",
+        "https://user@e.org/",
+    ],
+)
+def test_fast_path_for_plain_urls_agrees_with_the_full_check(url: str) -> None:
+    assert checked_link(url) == checked_link_slowly(url)
