@@ -3,12 +3,18 @@
 `parse_when(text, now, tz)` turns what an editor types into an aware moment in the channel's
 time zone. The rules, chosen so a post is never scheduled where the editor did not mean:
 
-- relative times («через 2 часа») are added to the absolute instant, so they stay right
-  across a daylight-saving change; «через N дней» moves the calendar date and keeps the hour;
-- a bare time («9:00») already past today means tomorrow;
-- a day and month without a year («25 ноября») that is already behind us means next year;
+- relative times («через 2 часа», «через 2,5 часа») are added to the absolute instant, so
+  they stay right across a daylight-saving change; «через N дней» moves the calendar date and
+  keeps the hour;
+- a bare time («9:00», also «9.00») already past today means tomorrow;
+- a day and month without a year that passed within the last `RECENT_PAST_DAYS` («30 ноября»
+  on 1 December) was meant as that date and is refused as past — the example shows how to
+  say next year's; one further back («5 мая» in November) means its next occurrence;
 - an explicit moment in the past («сегодня в 8:00» at noon, ISO in the past) is refused;
 - impossible dates («31 ноября») and nonsense are refused with an example of what works.
+
+`9.00` is a time when it cannot be a date (no month 0 or above 12), after «в» («в 9.10»), or
+beside another day («завтра 9.10», «27.11 10.30»); otherwise `27.11` is a date.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Literal
 WhenErrorCode = Literal["unknown", "past", "invalid_date", "no_time"]
 
 EXAMPLE = "завтра в 9:00"
+RECENT_PAST_DAYS = 183  # a day-month that passed within this many days is "past"
 
 _MONTHS = {
     "янв": 1,
@@ -45,19 +52,25 @@ _WEEKDAYS = {
     "воскресень": 6,
 }
 _DAY_WORDS = {"сегодня": 0, "завтра": 1, "послезавтра": 2}
+_GENITIVE_MONTHS = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)  # fmt: skip
 
 _ISO = re.compile(
     r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[t ](?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2})?)?"
     r"(?P<off>z|[+-]\d{2}:?\d{2})?$"
 )
 _TIME = re.compile(r"(?<![\d.:])(?P<H>\d{1,2}):(?P<M>\d{2})(?![\d:])")
+_DOT_TIME = re.compile(r"(?<![\d.:])(?P<H>\d{1,2})\.(?P<M>\d{2})(?![\d.:])")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d+ ?(?:ч|мин|д|сут|нед))")
 _HOUR_WORD = re.compile(r"\bв (?P<H>\d{1,2})(?: час(?:а|ов)?)?(?= (?:утра|дня|вечера|ночи)\b|$)")
 _PERIOD = re.compile(r"\b(?P<p>утра|дня|вечера|ночи)\b")
 _NUM_DATE = re.compile(r"(?<![\d:])(?P<d>\d{1,2})\.(?P<m>\d{1,2})(?:\.(?P<y>\d{2,4}))?(?![\d:])")
 _WORD_DATE = re.compile(r"(?<!\d)(?P<d>\d{1,2}) (?P<mon>[а-я]+)(?: (?P<y>\d{4})(?: г(?:ода?)?)?)?")
 _RELATIVE = re.compile(r"^через (?P<rest>.+)$")
 _REL_PART = re.compile(
-    r"(?P<n>\d+(?:[.,]5)?|пол|полтора|полторы)?\s*"
+    r"(?P<n>\d+(?:[.,]\d+)?|пол|полтора|полторы)?\s*"
     r"(?P<u>минут[уы]?|мин|час(?:а|ов)?|ч|д(?:ень|ня|ней)|сут(?:ки|ок)|недел[юиь]|нед)\b"
 )
 _FILLER = re.compile(r"\b(?:в|во|на|к|г|года?|часов|часа|час)\b")
@@ -75,10 +88,15 @@ class WhenError(ValueError):
 
 @dataclass(frozen=True)
 class _Day:
-    """A day found in the text; `roll_days`: how far to move it when its time is already past."""
+    """A day found in the text; `roll_days`: how far to move it when its time is already past.
+
+    `passed`: a day-month without a year that was recently behind us (`day` is then its next
+    occurrence, used only in the example of the refusal).
+    """
 
     day: date
     roll_days: int = 0
+    passed: bool = False
 
 
 def parse_when(text: str, now: datetime, tz: tzinfo) -> datetime:
@@ -103,6 +121,7 @@ def parse_when(text: str, now: datetime, tz: tzinfo) -> datetime:
 
 def _normalize(text: str) -> str:
     low = text.strip().lower().replace("ё", "е").replace("\u00a0", " ")
+    low = _DECIMAL_COMMA.sub(".", low)  # «2,5 часа»: a decimal comma, not a separator
     low = re.sub(r"[,;!]+", " ", low)
     return re.sub(r"\s+", " ", low).strip().rstrip(".")
 
@@ -197,6 +216,8 @@ def _calendar(norm: str, local_now: datetime, tz: tzinfo) -> datetime:
 
 def _resolve(day: _Day, clock: time, local_now: datetime, tz: tzinfo) -> datetime:
     """Combine day and time; a bare time or weekday already past rolls to its next occurrence."""
+    if day.passed:
+        raise WhenError("past", day.day.isoformat(), example=_example(day.day, clock))
     now_utc = local_now.astimezone(UTC)
     moment = _localize(datetime.combine(day.day, clock), tz)
     if moment <= now_utc and day.roll_days:
@@ -204,9 +225,14 @@ def _resolve(day: _Day, clock: time, local_now: datetime, tz: tzinfo) -> datetim
     return _future(moment, now_utc)
 
 
+def _example(day: date, clock: time) -> str:
+    """«25 ноября 2027 14:30»: the date said with its year (what to type for next year's)."""
+    return f"{day.day} {_GENITIVE_MONTHS[day.month - 1]} {day.year} {clock:%H:%M}"
+
+
 def _take_time(norm: str) -> tuple[str, time | None]:
     """Remove the time of day (`9:00`, `9.00`, `в 9 вечера`) from the text."""
-    match = _TIME.search(norm)
+    match = _TIME.search(norm) or _dot_time(norm)
     hour: int
     minute = 0
     if match:
@@ -222,6 +248,29 @@ def _take_time(norm: str) -> tuple[str, time | None]:
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         raise WhenError("unknown", norm)
     return rest, time(hour, minute)
+
+
+def _dot_time(norm: str) -> re.Match[str] | None:
+    """A `9.00` that is a time, not a date (see the module's rules); None if there is none."""
+    found = [
+        m for m in _DOT_TIME.finditer(norm) if int(m.group("H")) <= 23 and int(m.group("M")) <= 59
+    ]
+    for match in found:
+        if not 1 <= int(match.group("M")) <= 12 or norm[: match.start()].endswith("в "):
+            return match
+    if found and (len(found) > 1 or _mentions_day(_cut(norm, found[-1]))):
+        return found[-1]
+    return None
+
+
+def _mentions_day(text: str) -> bool:
+    """Whether the text names a day (a day word, a weekday or a word date)."""
+    if any(re.search(rf"\b{word}\b", text) for word in _DAY_WORDS):
+        return True
+    if any(re.search(rf"\b{stem}[а-я]*\b", text) for stem in _WEEKDAYS):
+        return True
+    match = _WORD_DATE.search(text)
+    return match is not None and _month(match.group("mon")) is not None
 
 
 def _apply_period(rest: str, hour: int) -> tuple[str, int]:
@@ -273,8 +322,7 @@ def _take_word_date(rest: str, today: date) -> tuple[str, _Day] | None:
     month = _month(match.group("mon"))
     if month is None:
         return None
-    day = _make_date(today, int(match.group("d")), month, match.group("y"))
-    return _cut(rest, match), _Day(day)
+    return _cut(rest, match), _make_day(today, int(match.group("d")), month, match.group("y"))
 
 
 def _take_numeric_date(rest: str, today: date) -> tuple[str, _Day] | None:
@@ -284,8 +332,8 @@ def _take_numeric_date(rest: str, today: date) -> tuple[str, _Day] | None:
     year_text = match.group("y")
     if year_text is not None and len(year_text) == 2:
         year_text = f"20{year_text}"
-    day = _make_date(today, int(match.group("d")), int(match.group("m")), year_text)
-    return _cut(rest, match), _Day(day)
+    day = _make_day(today, int(match.group("d")), int(match.group("m")), year_text)
+    return _cut(rest, match), day
 
 
 def _month(word: str) -> int | None:
@@ -297,18 +345,31 @@ def _month(word: str) -> int | None:
     return None
 
 
-def _make_date(today: date, day: int, month: int, year_text: str | None) -> date:
-    """The date; without a year, a day already behind us means its next occurrence."""
+def _make_day(today: date, day: int, month: int, year_text: str | None) -> _Day:
+    """The date; without a year, its next occurrence — `passed` if it was only just behind us."""
     if year_text is not None:
         try:
-            return date(int(year_text), month, day)
+            return _Day(date(int(year_text), month, day))
         except ValueError as exc:
             raise WhenError("invalid_date", f"{day}.{month}.{year_text}") from exc
+    recent = _recent_past(today, day, month)
     for year in range(today.year, today.year + 5):  # 29 февраля waits for a leap year
         try:
             candidate = date(year, month, day)
         except ValueError:
             continue
         if candidate >= today:
-            return candidate
+            return _Day(candidate, passed=recent)
     raise WhenError("invalid_date", f"{day}.{month}")
+
+
+def _recent_past(today: date, day: int, month: int) -> bool:
+    """Whether this day-month fell within the last `RECENT_PAST_DAYS` days (before today)."""
+    for year in (today.year, today.year - 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate < today:
+            return (today - candidate).days <= RECENT_PAST_DAYS
+    return False

@@ -31,16 +31,21 @@ TABLE = [
     ("через полчаса", local(2026, 11, 26, 12, 30)),
     ("через полтора часа", local(2026, 11, 26, 13, 30)),
     ("через 1 час 30 минут", local(2026, 11, 26, 13, 30)),
+    ("через 2,5 часа", local(2026, 11, 26, 14, 30)),  # a decimal comma
+    ("через 2.5 часа", local(2026, 11, 26, 14, 30)),
+    ("через 1,5 ч", local(2026, 11, 26, 13, 30)),
+    ("через 0,5 часа", local(2026, 11, 26, 12, 30)),
     ("через 3 дня", local(2026, 11, 29, 12, 0)),
     ("через неделю", local(2026, 12, 3, 12, 0)),
-    ("25 ноября 14:30", local(2027, 11, 25, 14, 30)),  # yesterday's date -> next year
+    ("25 ноября 2027 14:30", local(2027, 11, 25, 14, 30)),  # next year's, said with the year
     ("27 ноября 14:30", local(2026, 11, 27, 14, 30)),
     ("27 ноября в 14:30", local(2026, 11, 27, 14, 30)),
     ("26 ноября 18:00", local(2026, 11, 26, 18, 0)),
     ("1 января 0:00", local(2027, 1, 1, 0, 0)),
     ("3 декабря 2026 10:00", local(2026, 12, 3, 10, 0)),
-    ("5 мая 10:00", local(2027, 5, 5, 10, 0)),
+    ("5 мая 10:00", local(2027, 5, 5, 10, 0)),  # half a year and more behind -> next year
     ("8 марта 10:00", local(2027, 3, 8, 10, 0)),
+    ("20 мая 10:00", local(2027, 5, 20, 10, 0)),  # 190 days ago: next year
     ("в понедельник 10:00", local(2026, 11, 30, 10, 0)),
     ("понедельник в 10:00", local(2026, 11, 30, 10, 0)),
     ("во вторник в 9:30", local(2026, 12, 1, 9, 30)),
@@ -55,6 +60,14 @@ TABLE = [
     ("в 18:00", local(2026, 11, 26, 18, 0)),
     ("в 9 вечера", local(2026, 11, 26, 21, 0)),
     ("в 9 утра", local(2026, 11, 27, 9, 0)),
+    ("9.00", local(2026, 11, 27, 9, 0)),  # a dotted time, not «day 9 of month 0»
+    ("18.30", local(2026, 11, 26, 18, 30)),
+    ("завтра в 9.00", local(2026, 11, 27, 9, 0)),
+    ("завтра 10.12", local(2026, 11, 27, 10, 12)),  # beside a day: a time, not 10 December
+    ("в 10.12", local(2026, 11, 27, 10, 12)),
+    ("в 9.00 вечера", local(2026, 11, 26, 21, 0)),
+    ("27.11 10.30", local(2026, 11, 27, 10, 30)),  # date first, then the dotted time
+    ("в понедельник 9.30", local(2026, 11, 30, 9, 30)),
     ("сегодня в 18:00", local(2026, 11, 26, 18, 0)),
     ("сегодня в 23:59", local(2026, 11, 26, 23, 59)),
     ("послезавтра 8:15", local(2026, 11, 28, 8, 15)),
@@ -94,6 +107,7 @@ ERRORS = [
     ("завтра", "no_time"),
     ("25 ноября", "no_time"),
     ("2026-11-27", "no_time"),
+    ("10.12", "no_time"),  # alone, a dotted pair is a date (10 December)
 ]
 
 
@@ -103,6 +117,28 @@ def test_errors_carry_a_code_and_an_example(text: str, code: str) -> None:
         parse_when(text, NOW, ALMATY)
     assert caught.value.code == code
     assert caught.value.example == "завтра в 9:00"
+
+
+# A day and month that passed recently was meant as that date: refused as past, with an
+# example that says next year's explicitly (not silently moved a year ahead).
+RECENT_PAST = [
+    ("25 ноября 14:30", NOW, "25 ноября 2027 14:30"),  # yesterday
+    ("25.11 14:30", NOW, "25 ноября 2027 14:30"),
+    ("1 июня 10:00", NOW, "1 июня 2027 10:00"),  # 178 days ago: still «recent»
+    ("30 ноября 10:00", datetime(2026, 12, 1, 12, 0, tzinfo=ALMATY), "30 ноября 2027 10:00"),
+    ("31 декабря 10:00", datetime(2027, 1, 2, 12, 0, tzinfo=ALMATY), "31 декабря 2027 10:00"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "example"), RECENT_PAST, ids=[t for t, _, _ in RECENT_PAST]
+)
+def test_a_date_just_passed_is_past_not_next_year(text: str, now: datetime, example: str) -> None:
+    with pytest.raises(WhenError) as caught:
+        parse_when(text, now, ALMATY)
+    assert caught.value.code == "past"
+    assert caught.value.example == example
+    parse_when(example, now, ALMATY)  # and the example itself is accepted
 
 
 def test_month_end_tomorrow_is_the_first() -> None:
