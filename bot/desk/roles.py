@@ -2,9 +2,10 @@
 
 - Owners (`settings.admin_ids`) may do everything everywhere.
 - A channel's admins are its Telegram admins (`getChatAdministrators`), cached for at most
-  `cache_ttl` seconds; destructive actions (retract, revoke, pause) re-check with the cache
-  bypassed. When Telegram cannot be asked, a cached answer is used only for harmless actions;
-  a destructive one is refused.
+  `cache_ttl` seconds; destructive actions (every settings change, cancel, retract, revoke,
+  pause) re-check with the cache bypassed. When Telegram cannot be asked, an older list is
+  used only for harmless actions (reading settings, showing the queue) and keeps the time it
+  was really fetched at, so it never passes for a fresh one; a destructive action is refused.
 - Editors are granted per channel (`/grant`, or a one-time invite code) and revoked.
 Every decision is written to the audit log by `authorize`.
 """
@@ -29,6 +30,8 @@ from storage.roles import RoleRepo
 log = logging.getLogger(__name__)
 
 ADMIN_CACHE_TTL = 300
+UNREACHABLE_RETRY = 60.0  # ask Telegram about an unreachable channel at most this often
+_UNREACHABLE_CAP = 10_000
 INVITE_TTL = 24 * 3600
 _TARGET = re.compile(r"^@?(?P<name>[A-Za-z][A-Za-z0-9_]{3,31})$")
 
@@ -65,6 +68,7 @@ class RoleService:
         self._clock = clock
         self._cache_ttl = cache_ttl
         self.invite_ttl = invite_ttl
+        self._unreachable: dict[int, float] = {}  # chat id -> when Telegram last failed us
 
     def is_owner(self, user_id: int) -> bool:
         """Owners are the operators listed in ADMIN_IDS."""
@@ -74,19 +78,31 @@ class RoleService:
         """The channel's human Telegram admins; None when they cannot be verified now.
 
         With `fresh` the cache is bypassed and Telegram must answer. Otherwise a cached list
-        younger than the TTL is used; when Telegram cannot be asked (e.g. the bot was removed
-        from the channel) an older cached list, else the admins publishing recorded for the
-        channel, are used and cached, so a dead channel does not cost a call per update.
+        younger than the TTL is used. When Telegram cannot be asked (e.g. the bot was removed
+        from the channel) a stand-in is returned for harmless use: the older cached list, else
+        the admins publishing recorded for the channel. The stand-in is never cached as if it
+        were fresh; Telegram is asked again at most every `UNREACHABLE_RETRY` seconds, so a
+        dead channel does not cost a call per update.
         """
-        cached = None if fresh else (await self.repo.cached_admins([chat_id])).get(chat_id)
-        if cached and self._clock.time() - cached[0] < self._cache_ttl:
-            return set(cached[1])
+        cached = (await self.repo.cached_admins([chat_id])).get(chat_id)
+        now = self._clock.time()
+        if not fresh:
+            if cached and now - cached[0] < self._cache_ttl:
+                return set(cached[1])
+            if now - self._unreachable.get(chat_id, -UNREACHABLE_RETRY) < UNREACHABLE_RETRY:
+                return await self._stand_in(chat_id, cached)
         fetched = await self._fetch_admins(chat_id)
-        if fetched is not None or fresh:
+        if fetched is not None:
+            self._unreachable.pop(chat_id, None)
             return fetched
-        known = set(cached[1]) if cached else await self._channels.admins(chat_id)
-        await self.repo.cache_admins(chat_id, known, self._clock.time(), self._cache_ttl)
-        return known
+        if len(self._unreachable) >= _UNREACHABLE_CAP:
+            self._unreachable.clear()
+        self._unreachable[chat_id] = now
+        return None if fresh else await self._stand_in(chat_id, cached)
+
+    async def _stand_in(self, chat_id: int, cached: tuple[float, list[int]] | None) -> set[int]:
+        """The best unverified guess at the admins: the stale cache, else what was recorded."""
+        return set(cached[1]) if cached else await self._channels.admins(chat_id)
 
     async def _fetch_admins(self, chat_id: int) -> set[int] | None:
         try:

@@ -165,17 +165,46 @@ async def test_resolve_target(world: World) -> None:
     assert await s.resolve_target("-5") is None
 
 
+async def _admin_calls(sandbox: object) -> int:
+    stats = await sandbox.client.stats()  # type: ignore[attr-defined]
+    return int(stats["methods"].get("getChatAdministrators", {}).get("calls", 0))
+
+
 async def test_unreachable_channel_uses_recorded_admins_but_refuses_destructive(
     world: World, redis: Redis, keys: Keys
 ) -> None:
     """The bot was removed: Telegram cannot list admins. Reads fall back to the admin
-    publishing recorded (who added the bot), cached; a destructive check is refused."""
+    publishing recorded (who added the bot); Telegram is not asked again on every update;
+    a destructive check is refused."""
     channels = ChannelRepo(redis, keys)
     await channels.save(Channel(id=-100777, title="Закрытый"))
     await channels.add_admin(-100777, ADMIN)
     s = world.service
+    calls = await _admin_calls(world.sandbox)
     assert await s.role_in(ADMIN, -100777) == "admin"
-    cached = await s.repo.cached_admins([-100777])
-    assert cached[-100777][1] == [ADMIN]  # no Telegram call per update after this
+    assert await s.role_in(ADMIN, -100777) == "admin"
+    assert await _admin_calls(world.sandbox) == calls + 1  # one call, then a pause
+    assert await s.repo.cached_admins([-100777]) == {}  # the guess is not cached as verified
     decision = await s.decide(ADMIN, -100777, "admin", fresh=True)
     assert not decision.allowed and decision.reason == "unverified"
+
+
+async def test_stale_admin_list_keeps_its_age_while_telegram_is_down(world: World) -> None:
+    """Telegram down after the cache expired: the old list serves reads, but keeps the time
+    it was fetched at, so it never lasts longer than 5 minutes once Telegram answers again,
+    and a destructive action is refused meanwhile."""
+    s, chat, client = world.service, world.chat_id, world.sandbox.client  # type: ignore[attr-defined]
+    assert await s.role_in(ADMIN, chat) == "admin"  # fetched at START, cached
+    await world.clock.advance(301)
+    await client.add_fault("getChatAdministrators", count=100, error_code=502)
+    try:
+        assert await s.role_in(ADMIN, chat) == "admin"  # harmless: the stale list stands in
+        cached = await s.repo.cached_admins([chat])
+        assert cached[chat][0] == START  # not re-stamped as fresh
+        destructive = await s.decide(ADMIN, chat, "admin", fresh=True)
+        assert not destructive.allowed and destructive.reason == "unverified"
+    finally:
+        await client.clear_faults()
+    await client.remove_admin(chat, ADMIN)  # Telegram is back, and A is no admin any more
+    await world.clock.advance(61)  # past the pause between attempts at an unreachable chat
+    assert await s.role_in(ADMIN, chat) is None
