@@ -193,8 +193,15 @@ SETTLE = (
 local now, cap = ARGV[1], tonumber(ARGV[9])
 local stats = {}
 local requeued = 0
-local function bump(field, n)
-  if field ~= '' then stats[field] = (stats[field] or 0) + n end
+-- A job to a channel or group (negative chat id) also counts under `chat:<id>:<field>`, so
+-- `/stats` can show one channel's numbers; pushes to people only count bot-wide.
+local function bump(field, n, chat)
+  if field == '' then return end
+  stats[field] = (stats[field] or 0) + n
+  if chat and string.sub(chat, 1, 1) == '-' then
+    local own = 'chat:' .. chat .. ':' .. field
+    stats[own] = (stats[own] or 0) + n
+  end
 end
 
 local function lane_key(lane)
@@ -210,18 +217,18 @@ end
 local claimed_chat
 
 local function record(id, art, chat, status, json, field, mid)
-  if art == '' then bump(field, 1); return end
+  if art == '' then bump(field, 1, chat); return end
   local lkey, logkey = ARGV[5] .. art .. ARGV[6], ARGV[7] .. art .. ARGV[8]
   if status == 'published' and ledger_sent(redis.call('HGET', lkey, chat)) then
     local ev = '{"article_id":"' .. art .. '","chat_id":' .. chat ..
       ',"status":"duplicate","at":' .. now .. ',"message_id":' .. mid ..
       ',"reason":"sent_twice","detail":{"job_id":"' .. id .. '"}}'
     ledger_write(lkey, logkey, chat, 'duplicate', ev, cap)
-    bump('duplicates_sent', 1)
+    bump('duplicates_sent', 1, chat)
     return
   end
   if json ~= '' then ledger_write(lkey, logkey, chat, status, json, cap) end
-  bump(field, 1)
+  bump(field, 1, chat)
 end
 
 local function finish(op, id, lane, art, chat, status, json, field, keep, owner, mid)
@@ -247,7 +254,7 @@ local function requeue(id, lane, art, chat, json, field, job, at, owner)
   if art ~= '' and json ~= '' then
     ledger_write(ARGV[5] .. art .. ARGV[6], ARGV[7] .. art .. ARGV[8], chat, 'queued', json, cap)
   end
-  bump(field, 1)
+  bump(field, 1, chat)
 end
 
 local n = 0

@@ -3,6 +3,10 @@
 The counters are written by the outbox's Lua scripts together with each job's outcome
 (`OutboxRepo.settle`), so they never drift from the ledger; this module reads them and names
 the day key a moment belongs to (the newsroom's local day).
+
+One HASH per day holds the bot-wide counters (`published`, `failed.<reason>`, ...) and, for
+jobs to a channel (a negative chat id), the same counter per channel under
+`chat:<chat id>:<field>` (`chat:-1001234:published`, `chat:-1001234:failed.forbidden`).
 """
 
 from __future__ import annotations
@@ -56,11 +60,18 @@ class StatsRepo:
         """The Redis key of the counters for the local day of `at`."""
         return self.keys.stats(self.local_day(at).isoformat())
 
-    async def incr(self, field: str, amount: int = 1, *, at: float | None = None) -> None:
-        """Bump one counter of the day of `at` (the engine does this inside its Lua scripts)."""
+    async def incr(
+        self, field: str, amount: int = 1, *, at: float | None = None, chat_id: int | None = None
+    ) -> None:
+        """Bump one counter of the day of `at` (the engine does this inside its Lua scripts).
+
+        With a channel's `chat_id` the channel's own counter is bumped too, as the engine does.
+        """
         key = self.day_key(at)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hincrby(key, field, amount)
+            if chat_id is not None:
+                pipe.hincrby(key, channel_field(chat_id, field), amount)
             pipe.expire(key, STATS_TTL_SECONDS)
             await pipe.execute()
 
@@ -71,17 +82,50 @@ class StatsRepo:
 
     async def range(self, days: int, end: date | None = None) -> list[DayStats]:
         """The last `days` local days up to `end` (default: today), oldest first."""
+        wanted, raws = await self._raw_days(days, end)
+        return [parse_day(day, raw) for day, raw in zip(wanted, raws, strict=True)]
+
+    async def channel_range(
+        self, chat_id: int, days: int, end: date | None = None
+    ) -> list[DayStats]:
+        """Like `range`, but only what happened in one channel (posts, edits, failures)."""
+        wanted, raws = await self._raw_days(days, end)
+        prefix = channel_field(chat_id, "")
+        return [
+            parse_day(day, _strip_prefix(raw, prefix))
+            for day, raw in zip(wanted, raws, strict=True)
+        ]
+
+    async def _raw_days(
+        self, days: int, end: date | None
+    ) -> tuple[list[date], list[Mapping[Any, Any]]]:
         last = end or self.local_day()
         wanted = [last - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
         async with self.redis.pipeline(transaction=False) as pipe:
             for day in wanted:
                 pipe.hgetall(self.keys.stats(day.isoformat()))
             raws = await pipe.execute()
-        return [parse_day(day, raw) for day, raw in zip(wanted, raws, strict=True)]
+        return wanted, raws
+
+
+def channel_field(chat_id: int, field: str) -> str:
+    """The name of a channel's own counter inside the day HASH (`chat:<id>:<field>`)."""
+    return f"chat:{chat_id}:{field}"
+
+
+def _strip_prefix(raw: Mapping[Any, Any], prefix: str) -> dict[str, Any]:
+    return {
+        str(name).removeprefix(prefix): value
+        for name, value in raw.items()
+        if str(name).startswith(prefix)
+    }
 
 
 def parse_day(day: date, raw: Mapping[Any, Any]) -> DayStats:
-    """Turn a stats HASH (`published`, `failed.<reason>`, ...) into a `DayStats`."""
+    """Turn a stats HASH (`published`, `failed.<reason>`, ...) into a `DayStats`.
+
+    Per-channel fields (`chat:<id>:...`) are not bot-wide counters and are left out.
+    """
     values: dict[str, int] = {name: int(raw.get(name, 0)) for name in _INT_FIELDS}
     failed = {
         str(name).removeprefix("failed."): int(count)

@@ -1,14 +1,19 @@
 """Who reaches the desk's routers: the audience filter and the gate middleware.
 
 `DeskAudience(needed)` is set ONCE on each package router: private chats of users holding
-`needed` in at least one channel (an invitee's `/start inv_<code>` is let in too).
+`needed` in at least one channel (an invitee's `/start inv_<code>` is let in too). With
+`members_for`, members of the desk (editors of some channel) are let in for those commands
+and for the package's buttons too, so an editor asking for an admin command gets a polite
+refusal naming the channel instead of "no such command".
 `DeskGate` is an outer middleware on the same routers: it learns `@username -> id` from every
-update it sees, and when one of the package's commands was not handled (the sender is not a
-member, so it fell through to the subscribers) it writes the denial to the audit log.
+update it sees, and when one of the package's commands or buttons was not handled (the sender
+is not a member, so it fell through to the subscribers) it writes the denial to the audit log,
+with the channel when the command or button names one.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,7 +22,17 @@ from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
+from bot.desk.keyboards import (
+    AdminPick,
+    Confirm,
+    DraftAction,
+    Nav,
+    PickChannel,
+    QueueAction,
+    SubmitDraft,
+)
 from bot.desk.roles import RoleService
+from bot.publishing.errors import PublishingError
 from storage.models.roles import Role
 
 INVITE_PREFIX = "inv_"
@@ -51,10 +66,15 @@ def is_private(event: TelegramObject) -> bool:
 
 
 class DeskAudience(Filter):
-    """Private chat + the user holds `needed` (editor: editor/admin/owner) somewhere."""
+    """Private chat + the user holds `needed` (editor: editor/admin/owner) somewhere.
 
-    def __init__(self, needed: Role) -> None:
+    Editors anywhere are also let in for the commands in `members_for` and for buttons
+    (`members_for` non-empty): the handlers then refuse them per channel, politely.
+    """
+
+    def __init__(self, needed: Role, *, members_for: frozenset[str] = frozenset()) -> None:
         self.needed = needed
+        self.members_for = members_for
 
     async def __call__(
         self,
@@ -66,14 +86,29 @@ class DeskAudience(Filter):
             return False
         if self.needed == "editor" and isinstance(event, Message) and invite_code(event.text):
             return True
-        return await roles.has_any(event_from_user.id, self.needed)
+        needed: Role = "editor" if self._for_members(event) else self.needed
+        return await roles.has_any(event_from_user.id, needed)
+
+    def _for_members(self, event: TelegramObject) -> bool:
+        if not self.members_for:
+            return False
+        if isinstance(event, CallbackQuery):
+            return True
+        return isinstance(event, Message) and command_of(event.text) in self.members_for
 
 
 class DeskGate(BaseMiddleware):
     """Outer middleware: learns usernames; audits package commands that fell through."""
 
-    def __init__(self, commands: frozenset[str], *, learn_usernames: bool) -> None:
+    def __init__(
+        self,
+        commands: frozenset[str],
+        *,
+        learn_usernames: bool,
+        buttons: tuple[str, ...] = (),
+    ) -> None:
         self.commands = commands
+        self.buttons = buttons
         self.learn_usernames = learn_usernames
         self._seen: dict[int, str] = {}
 
@@ -91,7 +126,7 @@ class DeskGate(BaseMiddleware):
             await _locale_into(data, user)
         result = await handler(event, data)
         if result is UNHANDLED and roles is not None and user is not None:
-            await self._audit_fallthrough(roles, user, event)
+            await self._audit_fallthrough(roles, user, event, data.get("desk"))
         return result
 
     async def _learn(self, roles: RoleService, user: User) -> None:
@@ -102,12 +137,93 @@ class DeskGate(BaseMiddleware):
         self._seen[user.id] = user.username
         await roles.remember_username(user.username, user.id)
 
-    async def _audit_fallthrough(self, roles: RoleService, user: User, event: Any) -> None:
-        if not isinstance(event, Message) or not is_private(event):
+    async def _audit_fallthrough(
+        self, roles: RoleService, user: User, event: Any, desk: Any
+    ) -> None:
+        found = await self._refused_action(event, desk)
+        if found is None:
             return
+        action, chat_id = found
+        await roles.audit.record(
+            user.id,
+            action,
+            chat_id,
+            allowed=False,
+            detail="not_member",
+            name=user.first_name,
+            username=user.username,
+        )
+
+    async def _refused_action(self, event: Any, desk: Any) -> tuple[str, int | None] | None:
+        """What a non-member tried (`/slots`, `/queue:cancel`) and the channel it names."""
+        if not is_private(event):
+            return None
+        if isinstance(event, CallbackQuery):
+            data = event.data or ""
+            if not data.startswith(tuple(f"{p}:" for p in self.buttons)):
+                return None
+            return await button_action(data, desk)
+        if not isinstance(event, Message):
+            return None
         command = command_of(event.text)
-        if command in self.commands and invite_code(event.text) is None:
-            await roles.audit.record(user.id, command, None, allowed=False, detail="not_member")
+        if command not in self.commands or invite_code(event.text) is not None:
+            return None
+        return command, await _named_channel(event.text, desk)
+
+
+async def button_action(data: str, desk: Any) -> tuple[str, int | None]:
+    """The action a desk button stands for (`/queue:cancel`, `/pause`) and its channel."""
+    prefix = data.split(":", 1)[0]
+    try:
+        if prefix in ("dch", "dap"):
+            pick = (PickChannel if prefix == "dch" else AdminPick).unpack(data)
+            return f"/{pick.purpose}", pick.chat_id or None
+        if prefix == "dq":
+            action = QueueAction.unpack(data)
+            return f"/queue:{action.action}", await _post_channel(desk, action.post_id)
+        if prefix == "dsub":
+            submit = SubmitDraft.unpack(data)
+            return f"/new:{submit.mode}", await _draft_channel(desk, submit.draft_id)
+        if prefix == "dcf":
+            return f"/{Confirm.unpack(data).action}", None
+        if prefix == "ddr":
+            return f"/drafts:{DraftAction.unpack(data).action}", None
+        if prefix == "dnav":
+            return f"/new:{Nav.unpack(data).action}", None
+    except (TypeError, ValueError):
+        pass
+    return f"button:{prefix}", None
+
+
+async def _post_channel(desk: Any, post_id: str) -> int | None:
+    if desk is None:
+        return None
+    with contextlib.suppress(PublishingError):  # an unknown post names no channel
+        post = await desk.publisher.post(post_id)
+        return int(post.chat_id)
+    return None
+
+
+async def _draft_channel(desk: Any, draft_id: str) -> int | None:
+    if desk is None:
+        return None
+    draft = await desk.drafts.repo.get(draft_id)
+    return int(draft.chat_id) if draft is not None and draft.chat_id else None
+
+
+async def _named_channel(text: str | None, desk: Any) -> int | None:
+    """The known channel a command's first argument names (`@vestnik_a`, `-100…`), if any."""
+    words = (text or "").split()
+    if len(words) < 2 or desk is None:
+        return None
+    ref = words[1]
+    if not (ref.startswith("@") or (ref.startswith("-") and ref[1:].isdigit())):
+        return None
+    wanted = ref.lstrip("@").lower()
+    for channel in await desk.channels.all():
+        if str(channel.id) == ref or (channel.username or "").lower() == wanted:
+            return int(channel.id)
+    return None
 
 
 async def _locale_into(data: dict[str, Any], user: User) -> None:

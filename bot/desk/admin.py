@@ -1,7 +1,9 @@
 """What channel admins read: statistics for a period, and the progress of bulk actions.
 
-`/stats` sums the delivery engine's per-day counters (published, pushes, failures by reason)
-over a day, a week or a month, and adds the channel's queue and the subscribers per rubric.
+`/stats` sums the delivery engine's per-day counters over a day, a week or a month. What
+happened in the channel (posts published, deliveries failed by reason, its queue) is the
+channel's own; pushes sent and subscribers per rubric are facts about the whole bot (readers
+subscribe to rubrics, not channels), shown for the rubrics the channel publishes.
 The samplers turn the ledger into `ProgressSample`s for `ProgressReporter`: how many of an
 article's recipients already have an outcome.
 """
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.desk.progress import ProgressSample
+from storage.models.channel import Channel
 from storage.models.delivery import LedgerEntry
 
 Period = Literal["day", "week", "month"]
@@ -34,7 +37,11 @@ DONE_STATUSES = frozenset({"published", "failed", "skipped", "duplicate", "retra
 
 @dataclass(frozen=True)
 class StatsReport:
-    """The numbers `/stats` shows for one channel and period."""
+    """The numbers `/stats` shows for one channel and period.
+
+    `published`, `failed` and `queued` are the channel's own; `pushes` (bot-wide) and
+    `subscribers` (bot-wide, per rubric the channel publishes) are not per channel.
+    """
 
     period: Period
     published: int
@@ -66,21 +73,23 @@ class DeskAdmin:
         self._subscriptions = subscriptions
         self._publisher = publisher
 
-    async def stats(self, chat_id: int, period: Period) -> StatsReport:
-        """Counters summed over the period, the channel's queue, subscribers per rubric slug."""
-        days = await self._stats.range(PERIOD_DAYS[period]) if self._stats else []
+    async def stats(self, channel: Channel, period: Period) -> StatsReport:
+        """The channel's counters over the period, its queue; bot-wide pushes and readers."""
+        span = PERIOD_DAYS[period]
+        own = await self._stats.channel_range(channel.id, span) if self._stats else []
+        everywhere = await self._stats.range(span) if self._stats else []
         failed: Counter[str] = Counter()
-        for day in days:
+        for day in own:
             failed.update(day.failed)
-        queued = len(await self._publisher.list_queue(chat_id))
-        subscribers = await self._subscriptions.counts() if self._subscriptions else {}
+        queued = len(await self._publisher.list_queue(channel.id))
+        counts = await self._subscriptions.counts() if self._subscriptions else {}
         return StatsReport(
             period=period,
-            published=sum(d.published for d in days),
-            pushes=sum(d.pushes for d in days),
+            published=sum(d.published for d in own),
+            pushes=sum(d.pushes for d in everywhere),
             failed=dict(failed),
             queued=queued,
-            subscribers=dict(subscribers),
+            subscribers={slug: n for slug, n in counts.items() if channel.routes(slug)},
         )
 
     async def push_recipients(self, rubric_slug: str | None) -> list[int]:

@@ -24,8 +24,11 @@ class AuditService:
         *,
         allowed: bool,
         detail: str | None = None,
+        name: str | None = None,
+        username: str | None = None,
     ) -> AuditEntry:
-        """Append one entry (`action` is the command, e.g. `/pause`; `detail` a short note)."""
+        """Append one entry (`action` is the command, e.g. `/pause`; `detail` a short note;
+        `name`/`username`: who the user is, as Telegram shows them now)."""
         entry = AuditEntry(
             at=self._clock.time(),
             user_id=user_id,
@@ -33,6 +36,8 @@ class AuditService:
             chat_id=chat_id,
             allowed=allowed,
             detail=detail,
+            name=name,
+            username=username,
         )
         await self._repo.record(entry)
         return entry

@@ -101,6 +101,12 @@ class DraftService:
         draft = await self.repo.get(draft_id)
         return draft if draft is not None and draft.user_id == user_id else None
 
+    async def someone_elses(self, user_id: int, draft_id: str) -> Draft | None:
+        """The draft `draft_id` when it exists and belongs to another editor (a forged or
+        forwarded button), so the refusal can be audited with its channel."""
+        draft = await self.repo.get(draft_id)
+        return draft if draft is not None and draft.user_id != user_id else None
+
     async def update(self, draft: Draft, **changes: Any) -> Draft:
         """Store changed fields (validated) and the time of the change."""
         _validate(changes)

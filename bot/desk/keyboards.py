@@ -96,6 +96,16 @@ def channel_picker(
     return InlineKeyboardMarkup(inline_keyboard=in_rows(buttons, 1))
 
 
+def with_cancel(
+    markup: InlineKeyboardMarkup, i18n: I18n, locale: str, draft_id: str
+) -> InlineKeyboardMarkup:
+    """The keyboard with an «Отмена» row under it (the first step has nothing to go back to)."""
+    cancel = callback_button(
+        i18n("desk.btn.cancel", locale), Nav(action="cancel", draft_id=draft_id)
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[*markup.inline_keyboard, [cancel]])
+
+
 def nav_row(
     i18n: I18n, locale: str, draft_id: str, *, skip: str | None = None
 ) -> list[InlineKeyboardButton]:

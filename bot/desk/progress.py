@@ -1,8 +1,10 @@
 """Progress of long work shown in ONE chat message that is edited as the work goes on.
 
 «Рассылка: 12 000 из 20 000 · 29 сообщ./с · осталось ~4 мин», then a summary (sent, failed
-by reason). Edits are throttled (at most one every `min_interval` seconds of the injected
-clock) so the status message itself never hits Telegram's rate limits.
+by reason, the reasons in the reader's words). Edits are throttled (at most one every
+`min_interval` seconds of the injected clock) so the status message itself never hits
+Telegram's rate limits. `track` follows the work as long as it keeps moving: how long it
+waits is derived from what is left and the measured pace, not a fixed timeout.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from bot.clock import Clock
 from bot.i18n import I18n
 
 MIN_EDIT_INTERVAL = 2.0
+PATIENCE = 300.0  # follow at least this long after the last progress (429 waits, restarts)
+ETA_MARGIN = 2.0  # the remaining items may take this many times the measured pace
+MAX_FOLLOW = 12 * 3600.0  # never follow one piece of work longer than this
 
 
 @dataclass(frozen=True)
@@ -73,19 +78,33 @@ def format_progress(
     return " · ".join(parts)
 
 
+def reason_name(reason: str, i18n: I18n, locale: str) -> str:
+    """A delivery failure reason (`forbidden`, `network`...) in the reader's words."""
+    key = f"delivery.reason.{reason}"
+    return i18n(key, locale) if i18n.has(key) else reason
+
+
+def reasons_text(failed: Mapping[str, int], i18n: I18n, locale: str) -> str:
+    """`бот заблокирован — 8, сеть — 2`: the most frequent reason first."""
+    ordered = sorted(failed.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(
+        f"{reason_name(reason, i18n, locale)} — {number(count, locale)}"
+        for reason, count in ordered
+        if count
+    )
+
+
 def format_summary(
     i18n: I18n, locale: str, kind: str, sent: int, failed: Mapping[str, int], pending: int = 0
 ) -> str:
     """The final report of a `kind` (push, retract): sent, failed by reason, still waiting."""
-    lines = [i18n(f"progress.done.{kind}", locale, sent=number(sent, locale))]
+    lines = [i18n(f"progress.done.{kind}", locale, n=sent, sent=number(sent, locale))]
     total_failed = sum(failed.values())
     if total_failed:
-        reasons = ", ".join(
-            f"{reason} — {number(count, locale)}" for reason, count in sorted(failed.items())
-        )
+        reasons = reasons_text(failed, i18n, locale)
         lines.append(i18n("progress.failed", locale, n=total_failed, reasons=reasons))
     if pending:
-        lines.append(i18n("progress.pending", locale, n=pending))
+        lines.append(i18n("progress.pending", locale, n=pending, value=number(pending, locale)))
     return "\n".join(lines)
 
 
@@ -171,20 +190,42 @@ async def track(
     sample: Sampler,
     *,
     poll: float = 1.0,
-    timeout: float = 600.0,
+    patience: float = PATIENCE,
+    limit: float = MAX_FOLLOW,
 ) -> ProgressSample:
-    """Poll `sample` until the work is finished or `timeout` passes, reporting as it goes.
+    """Poll `sample` until the work is finished, reporting as it goes; then the summary.
 
-    `kind` (push, retract) names the work in the status line and the summary.
+    `kind` (push, retract) names the work in the status line and the summary. How long to
+    keep following is derived from the work: each time items finish, the deadline moves to
+    what the remaining items need at the measured pace (times `ETA_MARGIN`), and at least
+    `patience` seconds ahead. Work that stops moving is given up `patience` (or its estimate)
+    after its last progress, and nothing is followed for more than `limit` seconds; the
+    summary then says how many messages are still waiting.
     """
     current = await sample()
     await reporter.start(kind, current.total, current.done)
-    deadline = reporter.clock.time() + timeout
+    started = reporter.clock.time()
+    deadline = started + patience
+    last_done = current.done
     while not current.finished and reporter.clock.time() < deadline:
         await reporter.clock.sleep(poll)
         current = await sample()
         await reporter.update(current.done, current.total)
+        if current.done > last_done:
+            last_done = current.done
+            deadline = _next_deadline(reporter, current, patience, started + limit)
     failed = sum(current.failed.values())
     pending = max(0, current.total - current.done)
     await reporter.finish(current.done - failed, current.failed, pending)
     return current
+
+
+def _next_deadline(
+    reporter: ProgressReporter, current: ProgressSample, patience: float, ceiling: float
+) -> float:
+    """Now plus the time the rest needs at the measured pace (with a margin), bounded."""
+    now = reporter.clock.time()
+    rate = reporter.rate(current.done)
+    remaining = max(0, current.total - current.done)
+    needed = remaining / rate * ETA_MARGIN if rate else 0.0
+    return min(ceiling, now + max(patience, needed))

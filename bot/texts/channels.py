@@ -17,7 +17,7 @@ CATALOG: Catalog = {
             "Новости из этих рубрик будут выходить в канале в эти часы."
         ),
         "en": (
-            "The channel «{title}» is connected to Vestnik, and you are its first admin.\n\n"
+            "The channel “{title}” is connected to Vestnik, and you are its first admin.\n\n"
             "What next:\n"
             "• /slots — publication times (now: {slots});\n"
             "• /route — which rubrics the channel publishes (now: {routing}).\n\n"
@@ -32,7 +32,7 @@ CATALOG: Catalog = {
             "Потом настройте /slots (время публикаций) и /route (рубрики)."
         ),
         "en": (
-            "I was added to the channel «{title}» without the right to post messages, so I "
+            "I was added to the channel “{title}” without the right to post messages, so I "
             "cannot publish there yet. Open the channel's admin settings and let me "
             "post messages.\n\nThen set /slots (publication times) and /route (rubrics)."
         ),
@@ -44,14 +44,14 @@ CATALOG: Catalog = {
             "станет администратором с правом публиковать сообщения."
         ),
         "en": (
-            "Publishing in the channel «{title}» has stopped: {reason}.\n\n"
+            "Publishing in the channel “{title}” has stopped: {reason}.\n\n"
             "Nothing is lost: the queue ({queued}) is kept and will go out once the bot "
             "is an admin with the right to post messages again."
         ),
     },
     "channels.reactivated": {
         "ru": "Канал «{title}» снова подключён — публикации продолжаются. В очереди: {queued}.",
-        "en": "The channel «{title}» is connected again — publishing resumes. Queued: {queued}.",
+        "en": "The channel “{title}” is connected again — publishing resumes. Queued: {queued}.",
     },
     "channels.reason.removed": {
         "ru": "бота удалили из канала",
@@ -67,7 +67,7 @@ CATALOG: Catalog = {
     },
     "channels.reason.forbidden": {
         "ru": "Telegram не дал опубликовать пост («{detail}»)",
-        "en": "Telegram refused a post («{detail}»)",
+        "en": "Telegram refused a post (“{detail}”)",
     },
     "channels.posts": {
         "ru": {

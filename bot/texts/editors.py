@@ -36,16 +36,20 @@ _DESK: Catalog = {
         "Channel “{ref}” not found. Send the channel's @name or its id (e.g. -1001234567890).",
     ),
     "desk.deny.role": _t(
-        "Извините, у вас нет прав на это в этом канале. Ничего не изменено.",
-        "Sorry, you don't have the rights for this in this channel. Nothing was changed.",
+        "Извините, у вас нет прав на это в канале «{title}». Ничего не изменено.",
+        "Sorry, you don't have the rights for this in “{title}”. Nothing was changed.",
+    ),
+    "desk.deny.role.many": _t(
+        "Извините, у вас нет прав на это в каналах {titles}. Ничего не изменено.",
+        "Sorry, you don't have the rights for this in {titles}. Nothing was changed.",
     ),
     "desk.deny.unknown_channel": _t(
         "Этот канал бот не знает — ничего не изменено.",
         "The bot doesn't know this channel — nothing was changed.",
     ),
     "desk.deny.unverified": _t(
-        "Не удалось проверить ваши права в Telegram — ничего не изменено. Попробуйте через минуту.",
-        "Could not verify your rights with Telegram — nothing was changed. Try again in a minute.",
+        "Не удалось проверить права в Telegram — попробуйте позже. Ничего не изменено.",
+        "Could not verify your rights with Telegram — please try again later. Nothing was changed.",
     ),
     "desk.deny.toast": _t("Нет прав", "Not allowed"),
     "desk.stale": _t(
@@ -203,13 +207,13 @@ _DESK: Catalog = {
     ),
     # times
     "desk.when.ask": _t(
-        "Когда опубликовать? Например: «завтра в 9:00», «через 2 часа», «25 ноября 14:30».",
-        "When should it go out? E.g. “завтра в 9:00”, “через 2 часа”, “25 ноября 14:30” "
-        "or 2026-11-26 09:00.",
+        "Когда опубликовать? Например: «завтра в 9:00», «через 2 часа», «25 ноября 14:30» "
+        "или {iso}.",
+        "When should it go out? E.g. “завтра в 9:00”, “через 2 часа”, “25 ноября 14:30” or {iso}.",
     ),
     "desk.when.ask_resched": _t(
-        "Новое время для поста №{id}? Например: «завтра в 9:00» или «через 30 минут».",
-        "New time for post #{id}? E.g. “завтра в 9:00” or 2026-11-26 09:00.",
+        "Новое время для поста №{id}? Например: «завтра в 9:00», «через 30 минут» или {iso}.",
+        "New time for post #{id}? E.g. “завтра в 9:00”, “через 30 минут” or {iso}.",
     ),
     "desk.when.unknown": _t(
         "Не понял время. Напишите, например: «{example}».",
@@ -309,6 +313,11 @@ _DESK: Catalog = {
     "desk.edit.unchanged": _t(
         "Текст не изменился — править нечего.", "The text did not change — nothing to edit."
     ),
+    "desk.edit.done.none": _t(
+        "Статья №{id} исправлена. В каналах она ещё не выходила — править опубликованное не нужно.",
+        "Article #{id} corrected. It has not appeared in any channel yet — there is no "
+        "published copy to edit.",
+    ),
     "desk.edit.done": _t(
         _ru(
             "Статья №{id} исправлена — правка уходит в {n} канал.",
@@ -322,6 +331,10 @@ _DESK: Catalog = {
     ),
     "desk.retract.usage": _t(
         "Укажите номер статьи: /retract 42", "Give the article's number: /retract 42"
+    ),
+    "desk.retract.confirm.queued_only": _t(
+        "Снять статью №{id}? Она ещё нигде не опубликована — её уберут из очередей.",
+        "Retract article #{id}? It is not published anywhere yet — it will be unqueued.",
     ),
     "desk.retract.confirm": _t(
         _ru(
@@ -392,10 +405,8 @@ _DESK: Catalog = {
 }
 
 _ADMIN: Catalog = {
-    "admin.channels.title": _t(
-        _ru("Ваш {n} канал:", "Ваши {n} канала:", "Ваши {n} каналов:"),
-        _en("Your {n} channel:", "Your {n} channels:"),
-    ),
+    "admin.channels.title.one": _t("Ваш канал:", "Your channel:"),
+    "admin.channels.title": _t("Ваши каналы ({n}):", "Your channels ({n}):"),
     "admin.channels.line": _t(
         "«{title}» ({id}) — {status}\nОчередь: {queue}; ближайший слот: {next}\nРубрики: {routing}",
         "“{title}” ({id}) — {status}\nQueue: {queue}; next slot: {next}\nRubrics: {routing}",
@@ -603,15 +614,15 @@ _ADMIN: Catalog = {
     "admin.revoke.not_editor": _t(
         "{who} и так не редактор «{title}».", "{who} is not an editor of “{title}”."
     ),
-    "admin.audit.empty": _t("В журнале пока пусто.", "The log is empty so far."),
-    "admin.audit.title": _t(
-        _ru(
-            "Последнее {n} действие:",
-            "Последние {n} действия:",
-            "Последние {n} действий:",
-        ),
-        _en("The last {n} action:", "The last {n} actions:"),
+    "admin.audit.empty": _t("Журнал {scope}: пока пусто.", "The log of {scope} is empty so far."),
+    "admin.audit.title.one": _t(
+        "Журнал {scope}, последнее действие:", "The log of {scope}, the last action:"
     ),
+    "admin.audit.title": _t(
+        "Журнал {scope}, последние действия ({n}):", "The log of {scope}, the last actions ({n}):"
+    ),
+    "admin.audit.scope.all": _t("всех каналов", "all channels"),
+    "admin.audit.pick.all": _t("Все каналы", "All channels"),
     "admin.audit.line": _t(
         "{when} · {who} · {what} · {where} · {verdict}",
         "{when} · {who} · {what} · {where} · {verdict}",
@@ -622,7 +633,7 @@ _ADMIN: Catalog = {
         "Период: /stats day, /stats week или /stats month.",
         "Period: /stats day, /stats week or /stats month.",
     ),
-    "admin.period.day": _t("сегодня", "today"),
+    "admin.period.day": _t("за сегодня", "today"),
     "admin.period.week": _t("за неделю", "this week"),
     "admin.period.month": _t("за месяц", "this month"),
     "admin.stats.title": _t("Статистика «{title}» {period}:", "Statistics of “{title}”, {period}:"),
@@ -634,13 +645,12 @@ _ADMIN: Catalog = {
         ),
         _en("{value} post published", "{value} posts published"),
     ),
+    "admin.stats.bot_wide": _t(
+        "По всему боту, не только в этом канале:",
+        "Across the whole bot, not only this channel:",
+    ),
     "admin.stats.pushes": _t(
-        _ru(
-            "Отправлено {value} уведомление подписчикам",
-            "Отправлено {value} уведомления подписчикам",
-            "Отправлено {value} уведомлений подписчикам",
-        ),
-        _en("{value} push sent to subscribers", "{value} pushes sent to subscribers"),
+        "Отправлено уведомлений подписчикам: {value}", "Pushes sent to subscribers: {value}"
     ),
     "admin.stats.queued": _t(
         _ru(
@@ -650,9 +660,18 @@ _ADMIN: Catalog = {
         ),
         _en("{value} post waiting in the queue", "{value} posts waiting in the queue"),
     ),
-    "admin.stats.failed": _t("Не доставлено: {n} ({reasons})", "Not delivered: {n} ({reasons})"),
-    "admin.stats.no_failures": _t("Сбоев доставки нет.", "No delivery failures."),
-    "admin.stats.subscribers": _t("Подписчики по рубрикам:", "Subscribers per rubric:"),
+    "admin.stats.failed": _t(
+        "Не доставлено в канал: {value} ({reasons})",
+        "Not delivered to the channel: {value} ({reasons})",
+    ),
+    "admin.stats.no_failures": _t("Сбоев доставки в канал нет.", "No delivery failures."),
+    "admin.stats.subscribers": _t(
+        "Подписчики рубрик, которые публикует канал:",
+        "Subscribers of the rubrics the channel publishes:",
+    ),
+    "admin.stats.no_subscribers": _t(
+        "У рубрик канала пока нет подписчиков.", "The channel's rubrics have no subscribers yet."
+    ),
 }
 
 _PROGRESS: Catalog = {
@@ -668,7 +687,15 @@ _PROGRESS: Catalog = {
         "Рассылка завершена: доставлено {sent}.", "Sending finished: {sent} delivered."
     ),
     "progress.done.retract": _t(
-        "Снятие завершено: удалено копий — {sent}.", "Retraction finished: {sent} copies deleted."
+        _ru(
+            "Снятие завершено: удалена {sent} копия.",
+            "Снятие завершено: удалены {sent} копии.",
+            "Снятие завершено: удалено {sent} копий.",
+        ),
+        _en(
+            "Retraction finished: {sent} copy deleted.",
+            "Retraction finished: {sent} copies deleted.",
+        ),
     ),
     "progress.failed": _t(
         _ru(
@@ -679,16 +706,28 @@ _PROGRESS: Catalog = {
         _en("{n} message not delivered: {reasons}.", "{n} messages not delivered: {reasons}."),
     ),
     "progress.pending": _t(
-        _ru(
-            "Ещё ждёт {n} сообщение — оно уйдёт позже.",
-            "Ещё ждут {n} сообщения — они уйдут позже.",
-            "Ещё ждут {n} сообщений — они уйдут позже.",
-        ),
-        _en(
-            "{n} message is still waiting and will go later.",
-            "{n} messages are still waiting and will go later.",
-        ),
+        "Ещё в очереди сообщений: {value} — они уйдут позже.",
+        "Still waiting: {value} — they will go later.",
     ),
+    # delivery failure reasons (the `reason` of a failed ledger entry)
+    "delivery.reason.forbidden": _t("бот заблокирован или без прав", "bot blocked or not allowed"),
+    "delivery.reason.network": _t("сеть", "network"),
+    "delivery.reason.server_error": _t("сбой Telegram", "Telegram server error"),
+    "delivery.reason.retry_after": _t("лимит Telegram", "Telegram rate limit"),
+    "delivery.reason.chat_not_found": _t("чат не найден", "chat not found"),
+    "delivery.reason.message_not_found": _t("сообщение не найдено", "message not found"),
+    "delivery.reason.cannot_delete": _t("нельзя удалить", "cannot be deleted"),
+    "delivery.reason.parse_error": _t("ошибка разметки", "formatting error"),
+    "delivery.reason.too_long": _t("слишком длинно", "too long"),
+    "delivery.reason.bad_request": _t("Telegram отклонил запрос", "request refused by Telegram"),
+    "delivery.reason.notfound": _t("не найдено", "not found"),
+    "delivery.reason.unauthorized": _t("бот не авторизован", "bot not authorized"),
+    "delivery.reason.conflict": _t(
+        "конфликт с другим экземпляром бота", "conflict with another bot instance"
+    ),
+    "delivery.reason.migrated": _t("чат переехал", "chat migrated"),
+    "delivery.reason.no_payload": _t("текст поста не найден", "post content missing"),
+    "delivery.reason.unknown": _t("неизвестная причина", "unknown reason"),
 }
 
 CATALOG: Catalog = {**_DESK, **_ADMIN, **_PROGRESS}

@@ -1,9 +1,11 @@
 """Handlers for channel admins: settings, post options, statistics, editors, the audit log.
 
 The package router lets in private chats of users who administer at least one channel (or
-own the bot); everyone else falls through to the subscribers. Each command checks the admin
-role for the channel it acts on (`@channel` or `-100…` argument, the only channel, or a
-picker); pause and revoke re-check with the admin cache bypassed.
+own the bot), and editors asking for an admin command (they are refused politely, naming the
+channel, and the refusal is audited with it); everyone else falls through to the
+subscribers. Each command checks the admin role for the channel it acts on (`@channel` or
+`-100…` argument, the only channel, or a picker); every change re-checks with the admin
+cache bypassed.
 """
 
 from __future__ import annotations
@@ -68,15 +70,18 @@ def create_router() -> Router:
 
     commands = _registry()
     router = Router(name="channel_admins")
-    gate = DeskGate(ADMIN_COMMANDS - SHARED_WITH_SUBSCRIBERS, learn_usernames=False)
+    refusable = ADMIN_COMMANDS - SHARED_WITH_SUBSCRIBERS
+    gate = DeskGate(refusable, learn_usernames=False, buttons=ADMIN_PREFIXES)
     router.message.outer_middleware(gate)
     router.callback_query.outer_middleware(gate)
-    router.message.filter(DeskAudience("admin"))
-    router.callback_query.filter(DeskAudience("admin"))
+    audience = DeskAudience("admin", members_for=refusable)
+    router.message.filter(audience)
+    router.callback_query.filter(audience)
     router.message.register(channels_command, CommandFilter("channels"))
     router.message.register(audit_command, CommandFilter("audit"))
     for command in commands.values():
-        router.message.register(_runner(command), CommandFilter(command.name))
+        if command.name != "audit":
+            router.message.register(_runner(command), CommandFilter(command.name))
     router.callback_query.register(_picked(commands), AdminPick.filter())
     router.callback_query.register(_stale, F.data.regexp(r"^(?:" + "|".join(ADMIN_PREFIXES) + ")"))
     return router
@@ -95,6 +100,12 @@ def _picked(commands: dict[str, Command]) -> Any:
         """The channel picked for an admin command (its role is checked for that channel)."""
         env = Env.of(query, data)
         command = commands.get(callback_data.purpose)
+        if command is not None and command.name == "audit" and callback_data.chat_id == 0:
+            from handlers.channel_admins.people import audit_everywhere
+
+            await env.ack()
+            await audit_everywhere(env)
+            return
         channel = await env.desk.channels.get(callback_data.chat_id)
         if command is None or channel is None:
             await env.ack("desk.stale")

@@ -8,16 +8,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardMarkup, Message
 from babel.dates import format_datetime
 
 from bot.desk.access import INVITE_PREFIX
+from bot.desk.keyboards import AdminPick, channel_picker
+from bot.inline_keyboards import callback_button
 from handlers.editors.common import (
     Command,
     Env,
     args_of,
     find_channel,
     looks_like_channel,
+    quoted,
+    refuse_everywhere,
+    run_command,
     title,
 )
 from storage.models.channel import Channel
@@ -84,7 +89,7 @@ async def revoke(env: Env, channel: Channel, args: list[str]) -> None:
 
 
 def describe_entry(env: Env, entry: AuditEntry, tz: str, titles: dict[int, str]) -> str:
-    """`26 ноября, 09:00 · 123 · /pause · «Вестник» · разрешено`."""
+    """`26 ноября, 09:00 · Анна (@anna) · /pause · «Вестник» · выполнено`."""
     when = format_datetime(
         datetime.fromtimestamp(entry.at, ZoneInfo(tz)), "d MMM, HH:mm", locale=env.locale
     )
@@ -93,7 +98,7 @@ def describe_entry(env: Env, entry: AuditEntry, tz: str, titles: dict[int, str])
     return env.t(
         "admin.audit.line",
         when=when,
-        who=entry.user_id,
+        who=entry.who(),
         what=entry.action,
         where=where,
         verdict=verdict,
@@ -101,37 +106,71 @@ def describe_entry(env: Env, entry: AuditEntry, tz: str, titles: dict[int, str])
 
 
 async def audit_command(message: Message, **data: Any) -> None:
-    """`/audit [@channel]`: the last actions in the user's channels (owners: everything)."""
+    """`/audit [@channel]`: the last actions of one channel; with several, a picker.
+
+    The picker also offers «Все каналы»: every channel of the admin (owners: the whole log,
+    refusals of people outside the desk included).
+    """
     env = Env.of(message, data)
     args = args_of(message.text)
-    mine = await env.roles.channels_for(env.user.id, "admin")
-    scope: list[Channel] = mine
     if args and looks_like_channel(args[0]):
         channel = await find_channel(env, args[0])
         if channel is None:
             await env.say("desk.channel.unknown", ref=args[0])
             return
-        from handlers.editors.common import authorize
-
-        decision = await authorize(env, channel.id, "/audit", "admin", audit_allowed=False)
-        if not decision.allowed:
-            return
-        scope = [channel]
-    everything = env.roles.is_owner(env.user.id) and not args
-    chat_ids = None if everything else [c.id for c in scope]
-    entries = await env.roles.audit.recent(AUDIT_LINES, chat_ids)
-    if not entries:
-        await env.say("admin.audit.empty")
+        await run_command(env, AUDIT, channel, args[1:])
         return
-    titles = {c.id: title(c) for c in mine}
+    mine = await env.roles.channels_for(env.user.id, "admin")
+    if not mine:
+        await refuse_everywhere(env, "/audit", "admin")
+    elif len(mine) == 1:
+        await run_command(env, AUDIT, mine[0], [])
+    else:
+        await env.say("desk.channel.pick", _audit_picker(env, mine))
+
+
+def _audit_picker(env: Env, channels: list[Channel]) -> InlineKeyboardMarkup:
+    picker = channel_picker(channels, "audit", admin=True)
+    everything = callback_button(
+        env.t("admin.audit.pick.all"), AdminPick(purpose="audit", chat_id=0)
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[*picker.inline_keyboard, [everything]])
+
+
+async def audit_of(env: Env, channel: Channel, args: list[str]) -> None:
+    """The last actions about one channel (its role was checked by `run_command`)."""
+    del args
+    entries = await env.roles.audit.recent(AUDIT_LINES, [channel.id])
+    await _show_audit(env, entries, quoted(env, title(channel)))
+
+
+async def audit_everywhere(env: Env) -> None:
+    """The last actions in every channel of the admin; owners see the whole log."""
+    mine = await env.roles.channels_for(env.user.id, "admin")
+    if not mine:
+        await refuse_everywhere(env, "/audit", "admin")
+        return
+    chat_ids = None if env.roles.is_owner(env.user.id) else [c.id for c in mine]
+    entries = await env.roles.audit.recent(AUDIT_LINES, chat_ids)
+    await _show_audit(env, entries, env.t("admin.audit.scope.all"))
+
+
+async def _show_audit(env: Env, entries: list[AuditEntry], scope: str) -> None:
+    if not entries:
+        await env.say("admin.audit.empty", scope=scope)
+        return
+    titles = {c.id: title(c) for c in await env.desk.channels.all()}
     tz = env.data["settings"].timezone
-    lines = [env.t("admin.audit.title", n=len(entries))]
+    key = "admin.audit.title.one" if len(entries) == 1 else "admin.audit.title"
+    lines = [env.t(key, n=len(entries), scope=scope)]
     lines += [describe_entry(env, e, tz, titles) for e in entries]
     await env.send("\n".join(lines))
 
 
+AUDIT = Command("audit", "admin", audit_of, mutates=False)
 PEOPLE_COMMANDS = (
     Command("editors", "admin", editors, mutates=False),
     Command("grant", "admin", grant),
     Command("revoke", "admin", revoke, fresh=True),
+    AUDIT,
 )

@@ -7,7 +7,14 @@ from typing import Any
 from aiogram.types import Message
 
 from bot.publishing.errors import PublishingError
-from handlers.editors.common import Command, Env, local_time, publishing_error, title
+from handlers.editors.common import (
+    Command,
+    Env,
+    local_time,
+    publishing_error,
+    refuse_everywhere,
+    title,
+)
 from storage.models.channel import Channel
 
 ALL_WORDS = frozenset({"все", "всё", "all", "*"})
@@ -20,9 +27,10 @@ async def channels_command(message: Message, **data: Any) -> None:
     mine = {c.id for c in await env.roles.channels_for(env.user.id, "admin")}
     rows = [r for r in await env.desk.publisher.channel_overview() if r.channel.id in mine]
     if not rows:
-        await env.say("desk.channel.none")
+        await refuse_everywhere(env, "/channels", "admin")
         return
-    lines = [env.t("admin.channels.title", n=len(rows))]
+    key = "admin.channels.title.one" if len(rows) == 1 else "admin.channels.title"
+    lines = [env.t(key, n=len(rows))]
     for row in rows:
         lines.append(
             env.t(

@@ -1,9 +1,16 @@
-"""`/stats [day|week|month]`: published, failed by reason, queued, subscribers, pushes."""
+"""`/stats [day|week|month]`: published, failed by reason, queued, subscribers, pushes.
+
+The first block is the channel's own (published, failed by reason, queued); the second is
+labelled as bot-wide: pushes sent to subscribers and subscribers per rubric the channel
+publishes (readers subscribe to rubrics, not to channels).
+"""
 
 from __future__ import annotations
 
-from bot.desk.admin import parse_period
-from bot.desk.progress import number
+from typing import Any
+
+from bot.desk.admin import StatsReport, parse_period
+from bot.desk.progress import number, reasons_text
 from handlers.editors.common import Command, Env, title
 from storage.models.channel import Channel
 
@@ -14,33 +21,55 @@ async def stats(env: Env, channel: Channel, args: list[str]) -> None:
     if period is None:
         await env.say("admin.stats.usage")
         return
-    report = await env.desk.admin.stats(channel.id, period)
-    rubrics = {r.slug: r.name for r in await _rubrics(env)}
+    report = await env.desk.admin.stats(channel, period)
+    header = env.t(
+        "admin.stats.title", title=title(channel), period=env.t(f"admin.period.{period}")
+    )
+    lines = [header, *_channel_lines(env, report), "", *await _bot_wide_lines(env, report)]
+    await env.send("\n".join(lines))
+
+
+def _channel_lines(env: Env, report: StatsReport) -> list[str]:
+    """Published, queued and failed in THIS channel."""
     lines = [
-        env.t("admin.stats.title", title=title(channel), period=env.t(f"admin.period.{period}")),
         env.t(
             "admin.stats.published", n=report.published, value=number(report.published, env.locale)
         ),
-        env.t("admin.stats.pushes", n=report.pushes, value=number(report.pushes, env.locale)),
         env.t("admin.stats.queued", n=report.queued, value=number(report.queued, env.locale)),
     ]
     failed_total = sum(report.failed.values())
     if failed_total:
-        reasons = ", ".join(
-            f"{reason} — {number(count, env.locale)}"
-            for reason, count in sorted(report.failed.items())
+        reasons = reasons_text(report.failed, env.i18n, env.locale)
+        lines.append(
+            env.t(
+                "admin.stats.failed",
+                n=failed_total,
+                value=number(failed_total, env.locale),
+                reasons=reasons,
+            )
         )
-        lines.append(env.t("admin.stats.failed", n=failed_total, reasons=reasons))
     else:
         lines.append(env.t("admin.stats.no_failures"))
-    if report.subscribers:
-        lines.append(env.t("admin.stats.subscribers"))
-        for slug, count in sorted(report.subscribers.items(), key=lambda kv: -kv[1]):
-            lines.append(f"• {rubrics.get(slug, slug)} — {number(count, env.locale)}")
-    await env.send("\n".join(lines))
+    return lines
 
 
-async def _rubrics(env: Env) -> list:  # type: ignore[type-arg]
+async def _bot_wide_lines(env: Env, report: StatsReport) -> list[str]:
+    """Pushes and subscribers: facts about the whole bot, labelled as such."""
+    lines = [
+        env.t("admin.stats.bot_wide"),
+        env.t("admin.stats.pushes", value=number(report.pushes, env.locale)),
+    ]
+    if not report.subscribers:
+        lines.append(env.t("admin.stats.no_subscribers"))
+        return lines
+    names = {r.slug: r.name for r in await _rubrics(env)}
+    lines.append(env.t("admin.stats.subscribers"))
+    for slug, count in sorted(report.subscribers.items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"• {names.get(slug, slug)} — {number(count, env.locale)}")
+    return lines
+
+
+async def _rubrics(env: Env) -> list[Any]:
     repo = env.desk.service("rubrics")
     return list(await repo.all()) if repo is not None else []
 

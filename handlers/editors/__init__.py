@@ -10,6 +10,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.desk.access import DeskAudience, DeskGate
+from bot.desk.keyboards import EDITOR_PREFIXES
 
 EDITOR_COMMANDS = frozenset({"/new", "/drafts", "/queue", "/edit", "/retract"})
 
@@ -19,7 +20,7 @@ def create_router() -> Router:
     from handlers.editors import articles, compose, drafts, misc, preview, queue, upload
 
     router = Router(name="editors")
-    gate = DeskGate(EDITOR_COMMANDS, learn_usernames=True)
+    gate = DeskGate(EDITOR_COMMANDS, learn_usernames=True, buttons=EDITOR_PREFIXES)
     router.message.outer_middleware(gate)
     router.callback_query.outer_middleware(gate)
     router.message.filter(DeskAudience("editor"))

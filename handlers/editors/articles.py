@@ -139,7 +139,8 @@ async def _apply_edit(env: Env, updated: Any) -> None:
     if not result.changed:
         await env.say("desk.edit.unchanged")
         return
-    await env.say("desk.edit.done", id=result.article_id, n=len(copies))
+    key = "desk.edit.done" if copies else "desk.edit.done.none"
+    await env.say(key, id=result.article_id, n=len(copies))
 
 
 async def retract_command(message: Message, **data: Any) -> None:
@@ -157,7 +158,8 @@ async def retract_command(message: Message, **data: Any) -> None:
     if not await allowed_everywhere(env, chats, "/retract", fresh=True, audit=False):
         return
     keyboard = confirm_keyboard("retract", article_id, 0, env.i18n, env.locale)
-    await env.say("desk.retract.confirm", keyboard, id=article_id, n=len(copies))
+    key = "desk.retract.confirm" if copies else "desk.retract.confirm.queued_only"
+    await env.say(key, keyboard, id=article_id, n=len(copies))
 
 
 async def confirmed(query: CallbackQuery, callback_data: Confirm, **data: Any) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -87,6 +87,20 @@ class Env:
         )
         return message.message_id
 
+    async def audit(
+        self, action: str, chat_id: int | None, *, allowed: bool, detail: str | None = None
+    ) -> None:
+        """Write one audit entry about this user (with their name and @username)."""
+        await self.roles.audit.record(
+            self.user.id,
+            action,
+            chat_id,
+            allowed=allowed,
+            detail=detail,
+            name=self.user.first_name,
+            username=self.user.username,
+        )
+
     async def ack(self, key: str | None = None, **kwargs: Any) -> None:
         """Answer the pressed button once (with a short toast when `key` is given)."""
         if not isinstance(self.event, CallbackQuery) or self.answered:
@@ -102,7 +116,11 @@ Action = Callable[[Env, Channel, list[str]], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Command:
-    """A channel command: its required role, whether it needs a fresh admin check, the code."""
+    """A channel command: its required role, whether it needs a fresh admin check, the code.
+
+    Every call that changes something re-checks the Telegram admins with the cache bypassed
+    (`fresh` forces that even for calls that only read).
+    """
 
     name: str
     needed: Role
@@ -153,7 +171,7 @@ async def with_channel(env: Env, command: Command, args: list[str]) -> None:
             return
     mine = await env.roles.channels_for(env.user.id, command.needed)
     if not mine:
-        await env.say("desk.channel.none")
+        await refuse_everywhere(env, "/" + command.name, command.needed)
         return
     if len(mine) == 1:
         await run_command(env, command, mine[0], args)
@@ -177,13 +195,14 @@ async def pending_args(env: Env, command: str) -> list[str]:
 
 async def run_command(env: Env, command: Command, channel: Channel, args: list[str]) -> None:
     """Check the role for this channel (audited), then run the command or refuse politely."""
+    changes = command.changes(args)
     decision = await authorize(
         env,
         channel.id,
         "/" + command.name,
         command.needed,
-        fresh=command.fresh,
-        audit_allowed=command.changes(args),
+        fresh=command.fresh or changes,
+        audit_allowed=changes,
     )
     if decision.allowed:
         await command.run(env, channel, args)
@@ -203,22 +222,47 @@ async def authorize(
     decision = await env.roles.decide(env.user.id, chat_id, needed, fresh=fresh)
     if not decision.allowed or audit_allowed:
         note = None if decision.allowed else decision.reason
-        await env.roles.audit.record(
-            env.user.id, action, chat_id, allowed=decision.allowed, detail=note
-        )
+        await env.audit(action, chat_id, allowed=decision.allowed, detail=note)
     if not decision.allowed and not quiet:
-        await deny(env, decision)
+        await deny(env, decision, chat_id)
     return decision
 
 
-async def deny(env: Env, decision: Decision) -> None:
-    """A polite refusal that says why (and changes nothing)."""
-    key = {
-        "unknown_channel": "desk.deny.unknown_channel",
-        "unverified": "desk.deny.unverified",
-    }.get(decision.reason, "desk.deny.role")
+async def deny(env: Env, decision: Decision, chat_id: int) -> None:
+    """A polite refusal that says why and names the channel (and changes nothing)."""
     await env.ack("desk.deny.toast")
-    await env.say(key)
+    if decision.reason == "unknown_channel":
+        await env.say("desk.deny.unknown_channel")
+    elif decision.reason == "unverified":
+        await env.say("desk.deny.unverified")
+    else:
+        channel = await env.desk.channels.get(chat_id)
+        await env.say("desk.deny.role", title=title(channel) if channel else str(chat_id))
+
+
+async def refuse_everywhere(env: Env, action: str, needed: Role) -> None:
+    """`action` asked for with no channel where the user holds `needed`.
+
+    A member of the desk (an editor somewhere) is refused politely, naming their channels,
+    and the refusal is audited per channel; anyone else is told they have no channel yet.
+    """
+    mine = await env.roles.channels_for(env.user.id, "editor") if needed != "editor" else []
+    if not mine:
+        await env.say("desk.channel.none")
+        return
+    for channel in mine:
+        await env.audit(action, channel.id, allowed=False, detail="no_role")
+    await env.ack("desk.deny.toast")
+    if len(mine) == 1:
+        await env.say("desk.deny.role", title=title(mine[0]))
+    else:
+        titles = ", ".join(quoted(env, title(c)) for c in mine)
+        await env.say("desk.deny.role.many", titles=titles)
+
+
+def quoted(env: Env, text: str) -> str:
+    """«text» in Russian, “text” in English."""
+    return f"«{text}»" if env.locale == "ru" else f"“{text}”"
 
 
 def title(channel: Channel) -> str:
@@ -235,7 +279,8 @@ def publishing_error(env: Env, exc: PublishingError) -> str:
 
 
 def local_time(env: Env, moment: float | datetime | None, tz: str) -> str:
-    """`26 ноября, 09:00` in the channel's time zone (or «—»)."""
+    """`26 ноября, 09:00` in the channel's time zone (or «—»); `25 ноября 2027 г., 14:30`
+    when the moment is not in the current year there, so a post a year ahead is noticed."""
     if moment is None:
         return "—"
     zone = ZoneInfo(tz)
@@ -244,7 +289,28 @@ def local_time(env: Env, moment: float | datetime | None, tz: str) -> str:
         if isinstance(moment, float | int)
         else moment.astimezone(zone)
     )
-    return str(format_datetime(when, "d MMMM, HH:mm", locale=env.locale))
+    same_year = when.year == env.desk.clock.now().astimezone(zone).year
+    pattern = "d MMMM, HH:mm" if same_year else _WITH_YEAR.get(env.locale, "d MMMM y, HH:mm")
+    return str(format_datetime(when, pattern, locale=env.locale))
+
+
+_WITH_YEAR = {"ru": "d MMMM y 'г.', HH:mm", "en": "d MMMM y, HH:mm"}
+
+
+def iso_example(env: Env, tz: str) -> str:
+    """`2026-11-27 09:00`: tomorrow at nine in the channel's zone, an ISO time that works."""
+    tomorrow = env.desk.clock.now().astimezone(ZoneInfo(tz)) + timedelta(days=1)
+    return f"{tomorrow:%Y-%m-%d} 09:00"
+
+
+async def own_draft(env: Env, draft_id: str, action: str) -> Draft | None:
+    """The user's own draft by id; another editor's draft is refused (audited), like a gone one."""
+    draft = await env.desk.drafts.get(env.user.id, draft_id)
+    if draft is None:
+        foreign = await env.desk.drafts.someone_elses(env.user.id, draft_id)
+        if foreign is not None:
+            await env.audit(action, foreign.chat_id, allowed=False, detail="not_your_draft")
+    return draft
 
 
 async def current_draft(env: Env) -> Draft | None:

@@ -21,6 +21,7 @@ from bot.desk.keyboards import (
     channel_picker,
     rubric_picker,
     step_keyboard,
+    with_cancel,
 )
 from handlers.editors.common import (
     Env,
@@ -29,6 +30,7 @@ from handlers.editors.common import (
     current_draft,
     find_channel,
     looks_like_channel,
+    own_draft,
     title,
 )
 from handlers.editors.preview import show_preview
@@ -92,7 +94,8 @@ async def ask_channel(env: Env, draft: Draft) -> None:
     if not mine:
         await env.say("desk.channel.none")
         return
-    await env.say("desk.new.channel", channel_picker(mine, "new"))
+    picker = with_cancel(channel_picker(mine, "new"), env.i18n, env.locale, draft.id)
+    await env.say("desk.new.channel", picker)
 
 
 def first_missing(draft: Draft) -> str:
@@ -147,16 +150,18 @@ async def choose_channel(env: Env, draft: Draft, chat_id: int, *, checked: bool 
 async def picked_channel(query: CallbackQuery, callback_data: PickChannel, **data: Any) -> None:
     """A channel button under `/new` (or a reopened draft)."""
     env = Env.of(query, data)
+    if not (await authorize(env, callback_data.chat_id, "/new", "editor")).allowed:
+        return  # checked before a draft is touched or started: a refusal changes nothing
     await env.ack()
     draft = await current_draft(env) or await env.desk.drafts.start(env.user.id)
-    await choose_channel(env, draft, callback_data.chat_id)
+    await choose_channel(env, draft, callback_data.chat_id, checked=True)
 
 
 async def picked_rubric(query: CallbackQuery, callback_data: PickRubric, **data: Any) -> None:
     """A rubric button: store it, ask for the headline."""
     env = Env.of(query, data)
     await env.ack()
-    draft = await env.desk.drafts.get(env.user.id, callback_data.draft_id)
+    draft = await own_draft(env, callback_data.draft_id, "/new:rubric")
     rubric = await env.desk.drafts.rubric(callback_data.slug)
     if draft is None or rubric is None:
         await env.say("desk.draft.gone")
@@ -169,7 +174,7 @@ async def navigate(query: CallbackQuery, callback_data: Nav, **data: Any) -> Non
     """«Назад», «Отмена», «Пропустить», «Без фото»."""
     env = Env.of(query, data)
     await env.ack()
-    draft = await env.desk.drafts.get(env.user.id, callback_data.draft_id)
+    draft = await own_draft(env, callback_data.draft_id, f"/new:{callback_data.action}")
     if draft is None:
         await env.say("desk.draft.gone")
         return

@@ -9,7 +9,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.desk.keyboards import DraftAction, drafts_keyboard
-from handlers.editors.common import Env, current_draft
+from handlers.editors.common import Env, current_draft, own_draft
 from handlers.editors.compose import ask, first_missing
 from storage.models.draft import Draft
 
@@ -44,7 +44,7 @@ async def list_drafts(message: Message, **data: Any) -> None:
 async def draft_button(query: CallbackQuery, callback_data: DraftAction, **data: Any) -> None:
     """Reopen a draft where it stopped, or delete it."""
     env = Env.of(query, data)
-    draft = await env.desk.drafts.get(env.user.id, callback_data.draft_id)
+    draft = await own_draft(env, callback_data.draft_id, f"/drafts:{callback_data.action}")
     if draft is None:
         await env.ack("desk.draft.gone")
         return

@@ -38,14 +38,10 @@ async def redeem_invite(message: Message, **data: Any) -> None:
     code = invite_code(message.text) or ""
     invite = await env.roles.redeem(code, env.user.id)
     if invite is None:
-        await env.roles.audit.record(
-            env.user.id, "/start inv", None, allowed=False, detail="invalid_invite"
-        )
+        await env.audit("/start inv", None, allowed=False, detail="invalid_invite")
         await env.say("desk.invite.invalid")
         return
-    await env.roles.audit.record(
-        env.user.id, "/start inv", invite.chat_id, allowed=True, detail=f"by {invite.created_by}"
-    )
+    await env.audit("/start inv", invite.chat_id, allowed=True, detail=f"by {invite.created_by}")
     channel = await env.desk.channels.get(invite.chat_id)
     name = title(channel) if channel else str(invite.chat_id)
     await env.say("desk.invite.ok", title=name)

@@ -23,7 +23,9 @@ from handlers.editors.common import (
     Env,
     authorize,
     current_draft,
+    iso_example,
     local_time,
+    own_draft,
     publishing_error,
     title,
 )
@@ -71,7 +73,7 @@ async def show_preview(env: Env, draft: Draft) -> None:
 async def submitted(query: CallbackQuery, callback_data: SubmitDraft, **data: Any) -> None:
     """A submission button under the preview."""
     env = Env.of(query, data)
-    draft = await env.desk.drafts.get(env.user.id, callback_data.draft_id)
+    draft = await own_draft(env, callback_data.draft_id, f"/new:{callback_data.mode}")
     if draft is None or draft.chat_id is None:
         await env.ack("desk.draft.gone")
         return
@@ -87,11 +89,17 @@ async def submitted(query: CallbackQuery, callback_data: SubmitDraft, **data: An
 
 async def ask_when(env: Env, draft: Draft) -> None:
     """«Когда опубликовать?» with examples; the answer arrives in the `when` state."""
-
     if env.state is not None:
         await env.state.set_state(Compose.when)
         await env.state.update_data(draft_id=draft.id)
-    await env.say("desk.when.ask", step_keyboard(env.i18n, env.locale, draft.id))
+    iso = iso_example(env, await _zone_name(env, draft))
+    await env.say("desk.when.ask", step_keyboard(env.i18n, env.locale, draft.id), iso=iso)
+
+
+async def _zone_name(env: Env, draft: Draft) -> str:
+    """The draft's channel's time zone (the server's when the channel is gone)."""
+    channel = await env.desk.channels.get(draft.chat_id) if draft.chat_id else None
+    return channel.timezone if channel is not None else str(env.data["settings"].timezone)
 
 
 async def got_when(message: Message, **data: Any) -> None:
@@ -101,8 +109,7 @@ async def got_when(message: Message, **data: Any) -> None:
     if draft is None or draft.chat_id is None:
         await env.say("desk.draft.gone")
         return
-    channel = await env.desk.channels.get(draft.chat_id)
-    tz = ZoneInfo(channel.timezone if channel else env.data["settings"].timezone)
+    tz = ZoneInfo(await _zone_name(env, draft))
     try:
         at = parse_when(message.text or "", env.desk.clock.now(), tz)
     except WhenError as exc:

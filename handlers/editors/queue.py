@@ -1,7 +1,8 @@
 """`/queue [channel]`: the waiting posts with their times, and a button row under each.
 
 Buttons: publish now, move up or down, reschedule (a time in natural Russian), edit the
-article, cancel. Every button re-checks the editor role for the post's channel.
+article, cancel. Every button re-checks the editor role for the post's channel; «Отменить»
+is destructive, so it re-checks the Telegram admins with the cache bypassed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from handlers.editors.common import (
     Env,
     args_of,
     authorize,
+    iso_example,
     local_time,
     pending_args,
     publishing_error,
@@ -33,6 +35,7 @@ from storage.models.channel import Channel
 from storage.models.queue import QueuedPost
 
 LISTED = 10
+DESTRUCTIVE = frozenset({"cancel"})
 
 
 def register(router: Router) -> None:
@@ -102,7 +105,9 @@ async def queue_button(query: CallbackQuery, callback_data: QueueAction, **data:
         await env.send(publishing_error(env, exc))
         return
     action = callback_data.action
-    decision = await authorize(env, post.chat_id, f"/queue:{action}", "editor")
+    decision = await authorize(
+        env, post.chat_id, f"/queue:{action}", "editor", fresh=action in DESTRUCTIVE
+    )
     if not decision.allowed:
         return
     await env.ack()
@@ -139,7 +144,8 @@ async def _ask_time(env: Env, post: QueuedPost) -> None:
     if env.state is not None:
         await env.state.set_state(QueueEdit.when)
         await env.state.update_data(post_id=post.id)
-    await env.say("desk.when.ask_resched", id=post.id)
+    channel = await env.desk.publisher.channel(post.chat_id)
+    await env.say("desk.when.ask_resched", id=post.id, iso=iso_example(env, channel.timezone))
 
 
 async def got_time(message: Message, **data: Any) -> None:

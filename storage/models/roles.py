@@ -27,7 +27,11 @@ class Invite(BaseModel):
 
 
 class AuditEntry(BaseModel):
-    """One admin or editor action, allowed or denied: who, what, in which channel, when."""
+    """One admin or editor action, allowed or denied: who, what, in which channel, when.
+
+    `name` and `username` are the person's Telegram first name and @username at the time
+    (when known), so `/audit` can say who it was without asking Telegram.
+    """
 
     at: float
     user_id: int
@@ -35,3 +39,11 @@ class AuditEntry(BaseModel):
     chat_id: int | None = None
     allowed: bool
     detail: str | None = None
+    name: str | None = None
+    username: str | None = None
+
+    def who(self) -> str:
+        """`Анна (@anna)`, `@anna`, `Анна (123)` or the bare id: as much as is known."""
+        if self.username:
+            return f"{self.name} (@{self.username})" if self.name else f"@{self.username}"
+        return f"{self.name} ({self.user_id})" if self.name else str(self.user_id)

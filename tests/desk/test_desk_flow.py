@@ -6,12 +6,14 @@ progress message, `/edit` and `/retract`. One app serves the whole module.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
+from babel.dates import format_datetime
 
 from bot.desk.when import parse_when
 from storage.models.article import Article
@@ -270,7 +272,7 @@ async def test_retract_asks_then_deletes_with_progress(world: DeskWorld) -> None
     before = len(await editor.bot_messages())
     await editor.press(question, "Да, снять")
     status = await eventually(lambda: _summary(editor, before, "Снятие завершено"), timeout=20)
-    assert text_of(status) == "Снятие завершено: удалено копий — 1."
+    assert text_of(status) == "Снятие завершено: удалена 1 копия."
     deleted = [m for m in await channel_posts(world) if m["message_id"] == message_id]
     assert deleted[0]["deleted"] is True
 
@@ -308,8 +310,8 @@ async def test_stats_in_russian(world: DeskWorld) -> None:
     [stats] = await world.person(ADMIN_A).say("/stats @vestnik_a month")
     text = text_of(stats)
     assert text.startswith("Статистика «Вестник А» за месяц:")
-    assert "Подписчики по рубрикам:" in text
-    assert "• Политика — " in text
+    assert "По всему боту, не только в этом канале:" in text
+    assert "Подписчики рубрик, которые публикует канал:\n• Политика — " in text
     [usage] = await world.person(ADMIN_A).say("/stats @vestnik_a year")
     assert "/stats week" in text_of(usage)
 
@@ -344,3 +346,177 @@ async def test_desk_help_shows_admin_commands_to_admins_only(world: DeskWorld) -
     assert "/slots" not in text_of(editor_help)
     [admin_help] = await world.person(ADMIN_A).say("/desk")
     assert "/new — новый пост" in text_of(admin_help) and "/audit — журнал" in text_of(admin_help)
+
+
+async def _start_new(editor: Person) -> list[dict[str, Any]]:
+    """`/new` for A's editor (one channel): the draft, the channel, the rubric picker."""
+    started = await editor.say("/new", replies=3)
+    assert text_of(started[2]) == "Рубрика:"
+    return started
+
+
+async def test_back_from_the_rubric_and_channel_steps(world: DeskWorld) -> None:
+    editor = world.person(EDITOR_A)
+    started = await _start_new(editor)
+    draft_id = text_of(started[0]).split("№")[1].rstrip(".")
+    [channel_step] = await editor.press(started[2], "Назад")  # rubric -> channel
+    assert text_of(channel_step) == "Для какого канала пост?"
+    assert "Вестник А" in str(channel_step["reply_markup"])
+    [still] = await editor.press(started[2], "Назад")  # the channel is the first step
+    assert text_of(still) == "Для какого канала пост?"
+    picked = await editor.press(channel_step, "Вестник А", replies=2)
+    assert [text_of(m) for m in picked] == ["Канал: «Вестник А».", "Рубрика:"]
+    [cancelled] = await editor.press(channel_step, "Отмена")
+    assert text_of(cancelled) == f"Диалог закрыт. Черновик №{draft_id} сохранён — он в /drafts."
+    drafts = await world.service("desk").drafts.drafts_of(EDITOR_A)
+    assert [d.id for d in drafts][:1] == [draft_id] and drafts[0].chat_id == world.channel_a
+
+
+async def test_back_from_photo_preview_and_time_steps(world: DeskWorld) -> None:
+    editor = world.person(EDITOR_A)
+    started = await _start_new(editor)
+    await editor.press(started[2], "Политика")
+    await editor.say("Заголовок для шагов назад")
+    [photo] = await editor.say("Лид для шагов назад.")
+    [lead_again] = await editor.press(photo, "Назад")  # photo -> lead, keeping what was typed
+    assert text_of(lead_again) == "Лид — первый абзац:\n\nСейчас: Лид для шагов назад."
+    [photo] = await editor.say("Лид, исправленный.")
+    [source] = await editor.press(photo, "Без фото")
+    preview = await editor.press(source, "Пропустить", replies=2)
+    [source_again] = await editor.press(preview[1], "Назад")  # preview -> source
+    assert text_of(source_again).startswith("Ссылка на источник")
+    preview = await editor.press(source_again, "Пропустить", replies=2)
+    [when] = await editor.press(preview[1], "Ко времени")
+    assert text_of(when).startswith("Когда опубликовать? Например: «завтра в 9:00»")
+    back = await editor.press(when, "Назад", replies=2)  # time -> the preview again
+    assert text_of(back[0]) == "Предпросмотр — так пост выйдет в канале:"
+    assert "шагов назад</b>" in back[1]["html"]
+    assert "Лид, исправленный." in text_of(back[1])
+    [cancelled] = await editor.press(back[1], "Отмена")  # «Отмена» under the preview
+    assert "сохранён — он в /drafts" in text_of(cancelled)
+    assert "Заголовок для шагов назад" not in await _headlines_in_queue(world)  # not sent
+    [listing] = await editor.say("/drafts")
+    assert "«Заголовок для шагов назад»" in text_of(listing)
+
+
+async def _fresh_queue(world: DeskWorld, *headlines: str) -> list[str]:
+    publisher = world.service("publisher")
+    for post in await publisher.list_queue(world.channel_a):
+        await publisher.cancel(post.id)
+    return await _queued_articles(world, *headlines)
+
+
+async def _headlines_in_queue(world: DeskWorld) -> list[str]:
+    articles = world.service("articles")
+    posts = await world.service("publisher").list_queue(world.channel_a)
+    return [(await articles.get(p.article_id)).headline for p in posts]
+
+
+async def test_queue_up_now_and_edit_buttons(world: DeskWorld) -> None:
+    await _fresh_queue(world, "Первый пост", "Второй пост", "Третий пост")
+    editor = world.person(EDITOR_A)
+    listing = await editor.say("/queue", replies=4)
+    assert text_of(listing[0]) == "В очереди «Вестник А» 3 поста:"
+    [up] = await editor.press(listing[3], "Выше")
+    assert "поднят выше" in text_of(up)
+    assert await _headlines_in_queue(world) == ["Первый пост", "Третий пост", "Второй пост"]
+    [ask] = await editor.press(listing[2], "Править")  # a queued, unpublished article
+    assert text_of(ask) == "Новый заголовок (точка «.» — оставить как есть).\nСейчас: Второй пост"
+    await editor.say("Второй пост, исправленный")
+    [done] = await editor.say(".")
+    assert "исправлена. В каналах она ещё не выходила" in text_of(done)
+    before = len(await channel_posts(world))
+    [now] = await editor.press(listing[2], "Сейчас")
+    assert "отправлен" in text_of(now)
+    published = (await eventually(lambda: _newer(world, before)))[-1]
+    assert "<b>Второй пост, исправленный</b>" in published["html"]  # the edit went out
+    assert await _headlines_in_queue(world) == ["Первый пост", "Третий пост"]
+
+
+async def test_queue_with_several_channels_asks_which_one(world: DeskWorld) -> None:
+    roles = world.service("roles")
+    await roles.grant(world.channel_b, EDITOR_A)
+    try:
+        editor = world.person(EDITOR_A)
+        [picker] = await editor.say("/queue")
+        assert text_of(picker) == "Какой канал?"
+        labels = [b["text"] for row in picker["reply_markup"]["inline_keyboard"] for b in row]
+        assert sorted(labels) == ["Вестник А", "Вестник Б"]
+        [empty] = await editor.press(picker, "Вестник Б")
+        assert text_of(empty) == "В очереди «Вестник Б» ничего нет."
+        await _fresh_queue(world, "Пост для А")
+        listing = await editor.say("/queue", replies=1)
+        answer = await editor.press(listing[0], "Вестник А", replies=2)
+        assert text_of(answer[0]) == "В очереди «Вестник А» 1 пост:"
+    finally:
+        await roles.revoke(world.channel_b, EDITOR_A)
+
+
+async def test_times_are_read_and_shown_in_the_channels_zone(world: DeskWorld) -> None:
+    """The server runs on Asia/Almaty; channel A is set to New York (10 or 11 hours behind)."""
+    publisher = world.service("publisher")
+    zone = ZoneInfo("America/New_York")
+    await publisher.set_timezone(world.channel_a, "America/New_York")
+    try:
+        editor = world.person(EDITOR_A)
+        preview = await compose_until_preview(editor, "Новость по нью-йоркскому времени")
+        [ask] = await editor.press(preview[1], "Ко времени")
+        tomorrow = (world.app.ctx.clock.now().astimezone(zone)).date() + timedelta(days=1)
+        assert f"или {tomorrow:%Y-%m-%d} 09:00." in text_of(ask)  # an ISO example that works
+        now = world.app.ctx.clock.now()
+        [done] = await editor.say("завтра в 9:00")
+        expected = parse_when("завтра в 9:00", now, zone)
+        assert expected.hour == 9 and expected.tzinfo is not None
+        shown = format_datetime(expected, "d MMMM, HH:mm", locale="ru")
+        assert text_of(done).endswith(f"выйдет в «Вестник А» {shown}.")
+        timed = [p for p in await publisher.list_queue(world.channel_a) if p.mode == "at"]
+        assert expected.timestamp() in [p.due_at for p in timed]
+        listing = await editor.say(
+            "/queue", replies=1 + len(await publisher.list_queue(world.channel_a))
+        )
+        assert any(f"— {shown} (ко времени)" in text_of(m) for m in listing)
+    finally:
+        await publisher.set_timezone(world.channel_a, "Asia/Almaty")
+
+
+async def test_a_time_next_year_is_shown_with_its_year(world: DeskWorld) -> None:
+    editor = world.person(EDITOR_A)
+    preview = await compose_until_preview(editor, "Новость на будущий год")
+    await editor.press(preview[1], "Ко времени")
+    year = world.app.ctx.clock.now().astimezone(ZoneInfo("Asia/Almaty")).year + 1
+    [done] = await editor.say(f"15 января {year} 10:00")
+    assert text_of(done).endswith(f"выйдет в «Вестник А» 15 января {year} г., 10:00.")
+
+
+async def test_audit_names_people_and_asks_which_channel(world: DeskWorld) -> None:
+    from tests.desk.world import EDITOR_B, OWNER
+
+    [refused] = await world.person(EDITOR_B).say("/pause @vestnik_a")
+    assert "нет прав" in text_of(refused)
+    [log] = await world.person(ADMIN_A).say("/audit")  # one channel: no question
+    lines = text_of(log).split("\n")
+    assert lines[0].startswith("Журнал «Вестник А», последн")
+    assert " · Борис (@boris_editor) · /pause · Вестник А · отказано" in lines[1]
+    assert all(" · 7000004 · " not in line for line in lines)  # no bare ids for known people
+    [picker] = await world.person(OWNER).say("/audit")  # two channels: which one?
+    assert text_of(picker) == "Какой канал?"
+    labels = [b["text"] for row in picker["reply_markup"]["inline_keyboard"] for b in row]
+    assert sorted(labels) == ["Вестник А", "Вестник Б", "Все каналы"]
+    [only_b] = await world.person(OWNER).press(picker, "Вестник Б")
+    assert text_of(only_b).startswith("Журнал «Вестник Б»")
+    assert "/pause · Вестник А" not in text_of(only_b)
+    [everything] = await world.person(OWNER).press(picker, "Все каналы")
+    assert text_of(everything).startswith("Журнал всех каналов, последн")
+    assert "Борис (@boris_editor) · /pause · Вестник А · отказано" in text_of(everything)
+
+
+async def test_retracting_an_article_that_only_waits_in_the_queue(world: DeskWorld) -> None:
+    [article_id] = await _fresh_queue(world, "Ещё не вышедшая новость")
+    editor = world.person(EDITOR_A)
+    [question] = await editor.say(f"/retract {article_id}")
+    assert text_of(question) == (
+        f"Снять статью №{article_id}? Она ещё нигде не опубликована — её уберут из очередей."
+    )
+    [unqueued] = await editor.press(question, "Да, снять")
+    assert text_of(unqueued) == "Из очередей убрана 1 копия."
+    assert await _headlines_in_queue(world) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from aiogram import Bot
 
 from bot.clock import VirtualClock
@@ -50,19 +51,40 @@ def test_remaining_time_rounds_up_and_never_shows_zero() -> None:
     assert format_remaining(3900, I18N, "ru") == "1 ч 5 мин"
 
 
-def test_summary_lists_failures_by_reason_with_plurals() -> None:
+def test_summary_lists_failures_by_reason_in_words_with_plurals() -> None:
     text = format_summary(I18N, "ru", "push", 19990, {"forbidden": 8, "network": 2}, 0)
     assert text == (
         f"Рассылка завершена: доставлено 19{NBSP}990.\n"
-        "Не доставлено 10 сообщений: forbidden — 8, network — 2."
+        "Не доставлено 10 сообщений: бот заблокирован или без прав — 8, сеть — 2."
     )
     one = format_summary(I18N, "ru", "push", 5, {"forbidden": 1}, 2)
     assert "Не доставлено 1 сообщение" in one
-    assert "Ещё ждут 2 сообщения" in one
 
 
-def test_summary_of_a_retraction() -> None:
-    assert format_summary(I18N, "ru", "retract", 3, {}) == "Снятие завершено: удалено копий — 3."
+def test_failure_reasons_in_english_and_unknown_ones_raw() -> None:
+    text = format_summary(I18N, "en", "push", 7, {"network": 2, "weird_thing": 1})
+    assert text == (
+        "Sending finished: 7 delivered.\n3 messages not delivered: network — 2, weird_thing — 1."
+    )
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 21, 22, 25, 111])
+def test_pending_is_plural_safe(n: int) -> None:
+    text = format_summary(I18N, "ru", "push", 5, {}, n)
+    assert text.endswith(f"Ещё в очереди сообщений: {n} — они уйдут позже.")
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (1, "Снятие завершено: удалена 1 копия."),
+        (3, "Снятие завершено: удалены 3 копии."),
+        (5, "Снятие завершено: удалено 5 копий."),
+        (21, "Снятие завершено: удалена 21 копия."),
+    ],
+)
+def test_summary_of_a_retraction(n: int, expected: str) -> None:
+    assert format_summary(I18N, "ru", "retract", n, {}) == expected
 
 
 async def _private_chat(sandbox: object, user_id: int) -> int:
@@ -118,5 +140,61 @@ async def test_track_follows_samples_until_done(sandbox: object, tg_bot: Bot) ->
     messages = await sandbox.client.bot_messages(chat_id)  # type: ignore[attr-defined]
     assert len(messages) == 1
     assert messages[0]["text"] == (
-        "Рассылка завершена: доставлено 3.\nНе доставлено 1 сообщение: forbidden — 1."
+        "Рассылка завершена: доставлено 3.\n"
+        "Не доставлено 1 сообщение: бот заблокирован или без прав — 1."
+    )
+
+
+class Paced:
+    """Work that finishes `rate` items per virtual second from `start` (then stops at `stop`)."""
+
+    def __init__(self, clock: VirtualClock, total: int, rate: float, stop: int | None = None):
+        self.clock, self.total, self.rate = clock, total, rate
+        self.start = clock.time()
+        self.stop = total if stop is None else stop
+
+    async def sample(self) -> ProgressSample:
+        done = min(self.stop, int((self.clock.time() - self.start) * self.rate))
+        return ProgressSample(done, self.total)
+
+
+async def _drive(clock: VirtualClock, task: asyncio.Task[ProgressSample], step: float) -> None:
+    """Move virtual time on until the tracked work is over (bounded, never a real sleep)."""
+    for _ in range(10_000):
+        if task.done():
+            return
+        await clock.advance(step)
+    raise AssertionError("track() never finished")
+
+
+async def test_track_follows_a_push_longer_than_ten_minutes_until_done(
+    sandbox: object, tg_bot: Bot
+) -> None:
+    """20 000 messages at 29/s take ~690 s: the report follows them to the end."""
+    chat_id = await _private_chat(sandbox, 5003)
+    clock = VirtualClock(1_800_000_000.0)
+    reporter = ProgressReporter(tg_bot, chat_id, clock, I18N, locale="ru", min_interval=60)
+    work = Paced(clock, 20_000, 29.0)
+    task = asyncio.create_task(track(reporter, "push", work.sample, poll=10.0))
+    await _drive(clock, task, 10.0)
+    result = task.result()
+    assert result.finished
+    assert clock.time() - work.start < 800  # it ended when the work did, not much later
+    messages = await sandbox.client.bot_messages(chat_id)  # type: ignore[attr-defined]
+    assert [m["text"] for m in messages] == [f"Рассылка завершена: доставлено 20{NBSP}000."]
+
+
+async def test_track_gives_up_on_work_that_stopped_moving(sandbox: object, tg_bot: Bot) -> None:
+    chat_id = await _private_chat(sandbox, 5004)
+    clock = VirtualClock(1_800_000_000.0)
+    reporter = ProgressReporter(tg_bot, chat_id, clock, I18N, locale="ru", min_interval=60)
+    work = Paced(clock, 1_000, 10.0, stop=979)  # 21 messages never get an outcome
+    task = asyncio.create_task(track(reporter, "push", work.sample, poll=10.0, patience=300))
+    await _drive(clock, task, 10.0)
+    assert not task.result().finished
+    stalled_at = work.start + 979 / 10.0
+    assert clock.time() - stalled_at <= 300 + 20  # patience after the last progress
+    messages = await sandbox.client.bot_messages(chat_id)  # type: ignore[attr-defined]
+    assert messages[-1]["text"] == (
+        "Рассылка завершена: доставлено 979.\nЕщё в очереди сообщений: 21 — они уйдут позже."
     )

@@ -55,3 +55,46 @@ def test_russian_plurals(n: int, expected: str) -> None:
 def test_english_plurals() -> None:
     assert I18N("admin.editors.title", "en", title="A", n=1) == "“A” has 1 editor:"
     assert I18N("admin.editors.title", "en", title="A", n=3) == "“A” has 3 editors:"
+
+
+def test_channel_notices_in_english_use_english_quotes() -> None:
+    from bot.texts.channels import CATALOG as CHANNELS
+
+    for key, entry in CHANNELS.items():
+        en = entry["en"]
+        for text in [en] if isinstance(en, str) else list(en.values()):
+            assert "«" not in text and "»" not in text, key
+    assert I18N("channels.reactivated", "en", title="A", queued="2 posts").startswith(
+        "The channel “A” is connected again"
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "n", "expected"),
+    [
+        ("admin.channels.title.one", 1, "Ваш канал:"),
+        ("admin.channels.title", 2, "Ваши каналы (2):"),
+        ("admin.channels.title", 21, "Ваши каналы (21):"),
+        ("admin.audit.title.one", 1, "Журнал «А», последнее действие:"),
+        ("admin.audit.title", 21, "Журнал «А», последние действия (21):"),
+    ],
+)
+def test_counted_titles_read_well_for_any_number(key: str, n: int, expected: str) -> None:
+    assert I18N(key, "ru", n=n, scope="«А»") == expected
+
+
+def test_zero_copies_have_their_own_sentences() -> None:
+    assert I18N("desk.retract.confirm.queued_only", "ru", id="7") == (
+        "Снять статью №7? Она ещё нигде не опубликована — её уберут из очередей."
+    )
+    assert "0 канал" not in I18N("desk.edit.done.none", "ru", id="7")
+
+
+def test_statistics_say_za_segodnya() -> None:
+    period = I18N("admin.period.day", "ru")
+    assert I18N("admin.stats.title", "ru", title="А", period=period) == "Статистика «А» за сегодня:"
+
+
+def test_the_time_question_has_an_iso_example_in_both_languages() -> None:
+    for locale in ("ru", "en"):
+        assert "2027-01-05 09:00" in I18N("desk.when.ask", locale, iso="2027-01-05 09:00")

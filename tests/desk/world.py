@@ -2,7 +2,9 @@
 
 Used by the desk's end-to-end tests (module-scoped: one app per test module). People talk to
 the bot through the sandbox's control API; `Person.say` sends a message and waits for the
-bot's answer; `snapshot`/`restore` compare and reset the Redis state that commands change.
+bot's answer; `snapshot`/`restore` compare and reset the whole Redis state (every key but
+the audit log, caches and the delivery engine's own bookkeeping); `plant` puts a message with
+a given button into someone's chat, as an old or forwarded keyboard would be.
 """
 
 from __future__ import annotations
@@ -41,31 +43,16 @@ PEOPLE = {
     NEWCOMER: ("Нурлан", "nurlan_new"),
 }
 
-# Keys a desk command may change (prefix after the hash tag). The rest (audit log, FSM,
-# username directory, admin cache, leases, rate limiter, subscriber profiles) is bookkeeping.
-STATE_PREFIXES = (
-    "channel:",
-    "channels",
-    "editors:",
-    "queue:",
-    "scheduled",
-    "post:",
-    "invite:",
-    "draft:",
-    "outbox:job",
-    "outbox:ready",
-    "ledger:",
-    "article:",
-    "articles:",
-)
-STATE_SUFFIXES = (":channels", ":drafts")
+# Keys left out of snapshots (prefix after the hash tag): the audit log (every refusal is
+# written there), caches (the Telegram admin list, the @username directory) and what the
+# delivery engine keeps for itself while idle (leases, rate-limiter buckets). Everything else —
+# channels, queues, roles, drafts, dialogue state, ledger, outbox, stats — must stay unchanged.
+UNTRACKED_PREFIXES = ("audit", "tgadmins:", "usernames", "lease:", "rate:")
 
 
 def _tracked(key: str, prefix: str) -> bool:
     rest = key.removeprefix("{" + prefix + "}:")
-    if rest.startswith("user:"):
-        return rest.endswith(STATE_SUFFIXES)
-    return rest.startswith(STATE_PREFIXES)
+    return not rest.startswith(UNTRACKED_PREFIXES)
 
 
 @dataclass
@@ -190,7 +177,7 @@ class DeskWorld:
         return self.app.services[name]
 
     async def snapshot(self) -> dict[bytes, bytes]:
-        """DUMPs of every tracked key."""
+        """DUMPs of every tracked key (a full SCAN; see `UNTRACKED_PREFIXES`)."""
         found: dict[bytes, bytes] = {}
         async for key in self.raw.scan_iter(match=f"{{{self.prefix}}}:*", count=500):
             if _tracked(key.decode(), self.prefix):
@@ -200,13 +187,25 @@ class DeskWorld:
         return found
 
     async def restore(self, saved: dict[bytes, bytes]) -> None:
-        """Put tracked keys (and every dialogue state) back as they were."""
+        """Put tracked keys (dialogue states included) back as they were."""
         async for key in self.raw.scan_iter(match=f"{{{self.prefix}}}:*", count=500):
-            name = key.decode()
-            if (_tracked(name, self.prefix) and key not in saved) or ":fsm:" in name:
+            if _tracked(key.decode(), self.prefix) and key not in saved:
                 await self.raw.delete(key)
         for key, dumped in saved.items():
             await self.raw.restore(key, 0, dumped, replace=True)
+
+    async def plant(self, user_id: int, data: str, label: str = "Кнопка") -> Message:
+        """A bot message in the user's chat carrying one button with callback `data`."""
+        from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=data)]]
+        )
+        sent = await self.app.ctx.bot.send_message(user_id, label, reply_markup=markup)
+        for message in reversed(await self.client.bot_messages(user_id)):
+            if message["message_id"] == sent.message_id:
+                return dict(message)
+        raise AssertionError(f"the planted message is not in chat {user_id}")
 
     async def audit_count(self) -> int:
         """How many entries the audit log holds."""
