@@ -82,7 +82,10 @@ async def handle_method(request: web.Request) -> web.Response:
         result = await execute(state, bot, request.match_info["method"].lower(), params)
     except ApiError as error:
         return error_response(error)
-    return _json({"ok": True, "result": result})
+    return web.Response(
+        body=b'{"ok":true,"result":' + jsonutil.dumps(result).encode() + b"}",
+        content_type="application/json",
+    )
 
 
 async def handle_file(request: web.Request) -> web.StreamResponse:

@@ -39,19 +39,15 @@ _PRIORITY = {
     "blockquote": 0,
     "expandable_blockquote": 0,
 }
-_DEFAULT_PRIORITY = 50  # mention, hashtag, url, bot_command, cashtag, email, phone, ...
+# Every other type (mention, hashtag, url, bot_command, cashtag, email, phone...) has 50.
 _FAR = 2**31 - 1
 
 
-def _priority(entity: Entity) -> int:
-    kind = entity["type"]
-    if kind == "pre" and entity.get("language"):
-        return 10
-    return _PRIORITY.get(kind, _DEFAULT_PRIORITY)
-
-
 def _key(entity: Entity) -> tuple[int, int, int]:
-    return entity["offset"], -entity["length"], _priority(entity)
+    """Telegram's order: offset, longer first, then type priority (a pre with a language: 10)."""
+    kind = entity["type"]
+    priority = 10 if kind == "pre" and entity.get("language") else _PRIORITY.get(kind, 50)
+    return entity["offset"], -entity["length"], priority
 
 
 def sort_entities(entities: list[Entity]) -> None:
@@ -224,9 +220,13 @@ def _empty(entity: Entity) -> bool:
     return kind == "custom_emoji" and not entity.get("custom_emoji_id")
 
 
-def fix_entities(entities: list[Entity]) -> list[Entity]:
-    """The entities Telegram keeps for these (sorted, merged, split, de-nested)."""
-    entities = sorted((e for e in entities if not _empty(e)), key=_key)
+def fix_entities(entities: list[Entity], *, presorted: bool = False) -> list[Entity]:
+    """The entities Telegram keeps for these (sorted, merged, split, de-nested).
+
+    ``presorted``: ``entities`` are in Telegram's order already (as ``parse_html`` returns).
+    """
+    kept = [e for e in entities if not _empty(e)]
+    entities = kept if presorted else sorted(kept, key=_key)
     if _already_fixed(entities):
         return entities
     splittable, quotes, continuous = _partition(entities)

@@ -144,8 +144,8 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
-        parsed = jsonutil.loads(body)
-    except ValueError:
+        parsed = jsonutil.loads(body.decode())  # Telegram reads UTF-8 only
+    except ValueError:  # UnicodeDecodeError is a ValueError too
         raise bad_request("can't parse JSON object") from None
     if not isinstance(parsed, dict):
         raise bad_request("JSON object expected")

@@ -35,7 +35,7 @@ def format_text(
         parsed, found = parse_html(text, call.state.user_api)
     except HtmlParseError as exc:
         raise bad_request(f"can't parse entities: {exc}") from None
-    return trim(parsed, fix_entities(found))
+    return trim(parsed, fix_entities(found, presorted=True))
 
 
 def message_text(call: Call) -> tuple[str, list[Entity]]:
