@@ -128,3 +128,56 @@ async def test_a_retraction_while_a_tick_hands_the_post_over_keeps_it_from_going
     assert await world.outbox.claim(world.clock.time(), 10, "w", 30) == []
     events = [(e.status, e.reason) for e in await world.ledger.events(article_id)]
     assert events[-1] == ("skipped", "retracted")
+
+
+async def test_reimport_by_source_or_id_edits_every_published_copy_in_place(
+    redis_server: RedisServerProcess, redis: Redis, sandbox: Any
+) -> None:
+    async with running_app(redis_server.url, sandbox) as app:
+        chats = []
+        for title, name in (("Первый", "Админ 1"), ("Второй", "Админ 2")):
+            admin = await app.client.create_private_chat(name)
+            chats.append(await register_channel(app, title, admin["id"]))
+        service = app.services["article_service"]
+        source = "https://example.kz/two"
+        imported = await service.import_article(
+            Article(rubric="Политика", headline="Исходная", source_url=source)
+        )
+        article_id = imported.article_id
+        await app.services["publisher"].queue_article(article_id, None, "now")
+        ledger = app.services["ledger"]
+
+        async def copies() -> dict[int, int]:
+            found: dict[int, int] = await ledger.published_copies(article_id)
+            return found if len(found) == 2 else {}
+
+        sent = await eventually(copies, what="both copies to be out")
+
+        for version, article in enumerate(
+            [
+                Article(rubric="Политика", headline="Правка по ссылке", source_url=source),
+                Article(id=article_id, rubric="Политика", headline="Правка по номеру"),
+            ],
+            start=1,
+        ):
+            await service.import_article(article)
+
+            async def edited(headline: str = article.headline) -> bool:
+                texts = [  # (typography binds short words with no-break spaces)
+                    (m["text"] or "").replace("\xa0", " ")
+                    for chat in chats
+                    for m in await app.client.bot_messages(chat)
+                ]
+                return len(texts) == 2 and all(headline in t for t in texts)
+
+            await eventually(edited, what=f"both copies to show «{article.headline}»")
+            for chat in chats:
+                [message] = await app.client.bot_messages(chat)
+                assert message["message_id"] == sent[chat] and message["edited"]
+
+            async def recorded(count: int = version) -> bool:
+                events = [e for e in await ledger.events(article_id) if e.status == "edited"]
+                return sorted(e.chat_id for e in events) == sorted(chats * count)
+
+            await eventually(recorded, what=f"edit {version} of both copies in the ledger")
+        assert await ledger.published_copies(article_id) == sent
