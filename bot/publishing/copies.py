@@ -194,8 +194,10 @@ class Copies(PublishingPart):
         if job.kind == "channel_post" and await self._retracted_meanwhile(job):
             await self._enqueue_delete(job.article_id, job.chat_id, message_id)
             return
+        if job.content_hash is None:
+            return
         article = await self.articles.get(job.article_id)
-        if article is None or job.content_hash in (None, article.content_hash):
+        if article is None or article.content_hash == job.content_hash:
             return
         record = await self.ledger.get(job.article_id, job.chat_id)
         if record is not None and record.status == "retracted":

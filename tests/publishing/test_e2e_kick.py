@@ -49,9 +49,7 @@ async def test_a_kick_mid_run_deactivates_tells_the_admin_and_loses_no_post(
 
         await app.client.add_latency(HOLD_MS, method="sendMessage")
         await clock.set(local("12:00"))
-        [held] = await publisher.queue.get_many(
-            [(await publisher.queue.links(ids[1]))[chat_id]]
-        )
+        [held] = await publisher.queue.get_many([(await publisher.queue.links(ids[1]))[chat_id]])
 
         async def in_flight() -> bool:
             return bool(await app.services["outbox"].state(held.job_key) == "inflight")

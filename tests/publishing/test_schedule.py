@@ -1,7 +1,8 @@
 """Slots, routing, the breaking lane, quiet hours, pause/resume and timed posts in virtual time.
 
-Real Redis, a VirtualClock: each test drives `PublishingService.tick(now)` the way the
-APScheduler jobs do, and reads what was handed to the delivery engine (the outbox jobs).
+Real Redis, a VirtualClock: each test calls `PublishingService.tick(now)` itself, at the
+moments the APScheduler jobs would, and reads what was handed to the delivery engine (the
+outbox jobs). `test_day_of_slots.py` runs a day with APScheduler itself firing the ticks.
 """
 
 from __future__ import annotations
