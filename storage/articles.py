@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 
 from storage import articles_lua
 from storage.keys import Keys
-from storage.models.article import Article
+from storage.models.article import Article, Rubric
 from storage.text import slugify
 
 __all__ = ["ArticleRepo", "ArticleStoreConflict", "StoreResult"]
@@ -87,20 +87,22 @@ class ArticleRepo:
         self._delete_script = redis.register_script(articles_lua.DELETE)
 
     # --- writing ---------------------------------------------------------------
-    async def store(self, article: Article) -> StoreResult:
+    async def store(self, article: Article, *, rubric: Rubric | None = None) -> StoreResult:
         """Store atomically: dedup by content hash, replace in place by source URL or id.
 
         Same content -> the existing id (`is_new=False`, `duplicate_of`); same `source_url`
         or explicit `id` with different content -> replaced under the same id
         (`changed=True`, indexes moved); otherwise a new id (the next counter value, or the
-        article's own `id` when it came with one).
+        article's own `id` when it came with one). `rubric`, when given, is registered in
+        the rubric registry (unless its slug already is) in the same atomic step, so an
+        import never leaves a rubric without its article or an article without its rubric.
         """
         article = article.with_hash() if not article.content_hash else article
         if article.imported_at is None:
             article = article.model_copy(update={"imported_at": self._now()})
         for _ in range(MAX_ATTEMPTS):
             snap = await self._snapshot(article)
-            result = await self._decide_and_write(article, snap)
+            result = await self._decide_and_write(article, snap, rubric)
             if result is not None:
                 return result
         raise ArticleStoreConflict(f"could not store {article.headline[:40]!r}: kept conflicting")
@@ -140,17 +142,19 @@ class ArticleRepo:
             score if target else None,
         )
 
-    async def _decide_and_write(self, article: Article, snap: _Snapshot) -> StoreResult | None:
+    async def _decide_and_write(
+        self, article: Article, snap: _Snapshot, rubric: Rubric | None
+    ) -> StoreResult | None:
         """Same source/id: duplicate or replace; else same content: duplicate; else new."""
         if snap.target and snap.target_json:
             old = Article.model_validate_json(snap.target_json)
             if _same(old, article):
                 return _duplicate(snap.target, old)
-            return await self._write(article, snap, snap.target, old)
+            return await self._write(article, snap, snap.target, old, rubric)
         if snap.hash_owner and snap.hash_owner_json:
             return _duplicate(snap.hash_owner, Article.model_validate_json(snap.hash_owner_json))
         new_id = article.id or await self._next_id(snap.seq)
-        return await self._write(article, snap, new_id, None)
+        return await self._write(article, snap, new_id, None, rubric)
 
     async def _next_id(self, seq: int) -> str:
         """The next counter value whose key is free (an explicit id may have taken one)."""
@@ -160,7 +164,12 @@ class ArticleRepo:
         return str(candidate)
 
     async def _write(
-        self, article: Article, snap: _Snapshot, article_id: str, old: Article | None
+        self,
+        article: Article,
+        snap: _Snapshot,
+        article_id: str,
+        old: Article | None,
+        rubric: Rubric | None,
     ) -> StoreResult | None:
         stored = article.model_copy(update={"id": article_id})
         score = _score(stored, self._now())
@@ -178,6 +187,7 @@ class ArticleRepo:
                 k.article_sources(),
                 k.articles_by_rubric(rubric_slug(stored)),
                 k.articles_by_rubric(rubric_slug(old or stored)),
+                k.rubrics(),
             ],
             args=[
                 (snap.target_json or "") if old is not None else "",
@@ -193,6 +203,8 @@ class ArticleRepo:
                 old.content_hash if old else "",
                 (old.source_url or "") if old else "",
                 "1" if claim_hash else "0",
+                rubric.slug if rubric else "",
+                rubric.model_dump_json() if rubric else "",
             ],
         )
         if reply != "ok":

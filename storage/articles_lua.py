@@ -21,11 +21,13 @@ local function check_types(expected)
 end
 """
 
-# KEYS: 1 article, 2 seq, 3 all, 4 hashes, 5 sources, 6 new rubric zset, 7 old rubric zset
+# KEYS: 1 article, 2 seq, 3 all, 4 hashes, 5 sources, 6 new rubric zset, 7 old rubric zset,
+#       8 rubric registry hash
 # ARGV: 1 expected current JSON ('' = absent), 2 expected seq ('' = leave seq alone),
 #       3 new seq, 4 id, 5 JSON, 6 score, 7 content hash, 8 expected hash owner ('' = none),
 #       9 source URL ('' = none), 10 expected source owner, 11 old hash, 12 old source,
-#       13 '1' to point the hash index at this id
+#       13 '1' to point the hash index at this id, 14 rubric slug to register ('' = none),
+#       15 that rubric's JSON (registered only if the slug is not registered yet)
 STORE = (
     _CHECK_TYPES
     + """
@@ -36,7 +38,7 @@ if ARGV[9] ~= '' and (redis.call('HGET', KEYS[5], ARGV[9]) or '') ~= ARGV[10] th
   return 'conflict'
 end
 local bad = check_types({KEYS[1], 'string', KEYS[2], 'string', KEYS[3], 'zset',
-  KEYS[4], 'hash', KEYS[5], 'hash', KEYS[6], 'zset', KEYS[7], 'zset'})
+  KEYS[4], 'hash', KEYS[5], 'hash', KEYS[6], 'zset', KEYS[7], 'zset', KEYS[8], 'hash'})
 if bad then return bad end
 local id = ARGV[4]
 if ARGV[11] ~= '' and ARGV[11] ~= ARGV[7] and redis.call('HGET', KEYS[4], ARGV[11]) == id then
@@ -52,6 +54,7 @@ redis.call('ZADD', KEYS[6], ARGV[6], id)
 if ARGV[13] == '1' then redis.call('HSET', KEYS[4], ARGV[7], id) end
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[5], ARGV[9], id) end
 if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[3]) end
+if ARGV[14] ~= '' then redis.call('HSETNX', KEYS[8], ARGV[14], ARGV[15]) end
 return 'ok'
 """
 )

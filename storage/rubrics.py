@@ -16,7 +16,7 @@ from storage.keys import Keys
 from storage.models.article import Rubric
 from storage.text import hashtag, normalize_rubric_name, slugify, transliterate
 
-__all__ = ["RubricRepo", "make_rubric"]
+__all__ = ["RubricRepo", "make_rubric", "resolve_rubric"]
 
 
 def make_rubric(name: str) -> Rubric:
@@ -25,6 +25,20 @@ def make_rubric(name: str) -> Rubric:
     if not clean:
         raise ValueError("a rubric name needs at least one visible character")
     return Rubric(name=clean, slug=slugify(clean), hashtag=hashtag(clean))
+
+
+def resolve_rubric(name: str, configured: Iterable[str] = ()) -> Rubric:
+    """The rubric `name` files under when only the configured rubrics are known.
+
+    A configured rubric with the same slug wins (`ПОЛИТИКА` -> `Политика`, `#Политика`),
+    exactly as the registry, which is seeded with them, decides; any other name stands for
+    itself. Needs no Redis (`vestnik preview` uses it when no Redis is at hand).
+    """
+    wanted = make_rubric(name)
+    for other in configured:
+        if slugify(normalize_rubric_name(other)) == wanted.slug:
+            return make_rubric(other)
+    return wanted
 
 
 def _fold(text: str) -> str:
@@ -73,6 +87,21 @@ class RubricRepo:
         await self._ready()
         wanted = make_rubric(name)
         await self._redis.hsetnx(self._keys.rubrics(), wanted.slug, wanted.model_dump_json())
+        raw = await self._redis.hget(self._keys.rubrics(), wanted.slug)
+        return Rubric.model_validate_json(raw) if raw else wanted
+
+    async def resolve(self, name: str) -> Rubric:
+        """The rubric `name` files under, without registering it: the registered one with
+        the same slug, else a new rubric for `name` (pass it to `ArticleRepo.store` to
+        register it together with the article)."""
+        await self._ready()
+        wanted = make_rubric(name)
+        raw = await self._redis.hget(self._keys.rubrics(), wanted.slug)
+        return Rubric.model_validate_json(raw) if raw else wanted
+
+    async def lookup(self, name: str) -> Rubric:
+        """Like `resolve`, but never writes (not even the seeding): for read-only tools."""
+        wanted = resolve_rubric(name, (r.name for r in self._defaults))
         raw = await self._redis.hget(self._keys.rubrics(), wanted.slug)
         return Rubric.model_validate_json(raw) if raw else wanted
 

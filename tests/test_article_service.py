@@ -192,3 +192,21 @@ async def test_wiring_retention_task_uses_the_configured_days(
         running.cancel()
         with pytest.raises(asyncio.CancelledError):
             await running
+
+
+async def test_a_failed_store_registers_no_rubric(
+    redis: Redis, keys: Keys, clock: VirtualClock
+) -> None:
+    """The rubric of a new article is registered in the same atomic step as the article."""
+    service = make_service(redis, keys, clock)
+    await redis.set(keys.articles_all(), "not a sorted set")  # the store script refuses
+    with pytest.raises(Exception, match="expected a zset; nothing was written"):
+        await service.import_text("Наука\n\nЗаголовок\n\nЛид.")
+    assert not await redis.hexists(keys.rubrics(), "nauka")
+    assert not await redis.exists(keys.article("1"))
+    await redis.delete(keys.articles_all())
+    result = await service.import_text("НАУКА\n\nЗаголовок\n\nЛид.")
+    assert (result.rubric.name, result.rubric.hashtag) == ("НАУКА", "#НАУКА")
+    assert await redis.hexists(keys.rubrics(), "nauka")
+    again = await service.import_text("наука\n\nДругой заголовок\n\nЛид.")
+    assert again.rubric.name == "НАУКА"  # the first spelling registered wins

@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -154,13 +155,97 @@ def test_typograph_reads_stdin(
     assert "…" in out and "..." not in out
 
 
-def test_preview_prints_html_and_length(capsys: pytest.CaptureFixture[str]) -> None:
+def test_typograph_as_a_real_process_reads_bytes_with_a_bom(tmp_path: Path) -> None:
+    """Bytes in, UTF-8 bytes out, whatever the locale; a Windows editor's BOM is dropped."""
+    text = '"Таза Қазақстан" - это успех...\r\nВ 2024 г. - рекорд.\n'
+    done = subprocess.run(
+        [*_vestnik(), "typograph"],
+        input=b"\xef\xbb\xbf" + text.encode("utf-8"),
+        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", "HOME": str(tmp_path)},
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.decode("utf-8") == (
+        "«Таза Қазақстан»\u00a0— это успех…\r\nВ\u00a02024\u00a0г.\u00a0— рекорд.\n"
+    )
+
+
+def test_typograph_refuses_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [*_vestnik(), "typograph"],
+        input="Строка\nПривет".encode("cp1251"),
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.decode() == "<stdin>:1: the input is not valid UTF-8\n"
+
+
+PREVIEW_HTML = (
+    "#Политика\n"
+    "<b>Токаев: Алматы становится международным хабом сотрудничества при\u00a0поддержке ООН</b>"
+    "\n\n"
+    "Во\u00a0время обращения к\u00a0участникам специальной сессии Генеральной Ассамблеи ООН, "
+    "посвященной открытию Международного года добровольцев в\u00a0целях устойчивого развития, "
+    "президент РК\u00a0Касым-Жомарт Токаев заявил, что в\u00a0Казахстане волонтерство стало "
+    "неотъемлемой частью общественной жизни."
+    "\n\n"
+    "<i>Фото: assembly.kz</i>"
+)
+
+
+@pytest.fixture
+def no_redis_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No REDIS_URL and no running embedded Redis: preview must work from the file alone."""
+    for name in ("REDIS_URL", "BOT_TOKEN", "RUBRICS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_preview_prints_html_and_length(
+    no_redis_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["preview", str(SAMPLE)]) == 0
     out = capsys.readouterr().out
-    assert "<b>Токаев: Алматы становится" in out
-    assert "#Политика" in out
-    assert "Фото: assembly.kz" in out
-    assert out.rstrip().endswith("of 4096 characters")
+    # 387 = what Telegram counts: the text without tags, each NBSP one character.
+    assert out == PREVIEW_HTML + "\n\n--- sendMessage, 387 of 4096 characters\n"
+    assert len(re.sub("<[^>]+>", "", PREVIEW_HTML)) == 387
+    assert not (no_redis_env / "data").exists()  # no embedded Redis was started
+
+
+def test_preview_shows_the_hashtag_that_will_be_sent(
+    no_redis_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shouting = write(no_redis_env, "caps.txt", edited_sample("Политика\n", "ПОЛИТИКА\n"))
+    assert main(["preview", "--json", str(shouting)]) == 0
+    post = json.loads(capsys.readouterr().out)
+    assert post["text"].startswith("#Политика\n<b>")
+
+
+def test_preview_reads_rubrics_registered_by_imports(
+    cli_env: dict[str, str],
+    store: sync_redis.Redis,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A rubric an earlier import registered decides the hashtag, as on import."""
+    first = write(tmp_path, "nauka.txt", "Наука и техника\n\nЗаголовок\n\nЛид.\n")
+    assert main(["import", str(first)]) == 0
+    later = write(tmp_path, "NAUKA.txt", "НАУКА И ТЕХНИКА\n\nДругой заголовок\n\nЛид.\n")
+    capsys.readouterr()
+    assert main(["preview", "--json", str(later)]) == 0
+    assert json.loads(capsys.readouterr().out)["text"].startswith("#НаукаИТехника\n")
+    assert main(["import", str(later)]) == 0
+    stored = json.loads(store.get(KEYS.article("2")) or "{}")
+    assert stored["rubric"] == "Наука и техника"
 
 
 def test_preview_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -238,3 +323,43 @@ async def test_import_from_another_process_reaches_the_channel(
         post = await app.wait_for_text(chat_id, "Токаев: Алматы становится")
         text = post.get("text") or post.get("caption") or ""
         assert "#Политика" in text and "Фото: assembly.kz" in text
+
+
+def test_import_when_redis_goes_away_midway(tmp_path: Path) -> None:
+    """One clear line per file that could not be stored, no traceback, exit 1.
+
+    The second file is a FIFO: the CLI blocks reading it until the test has stopped Redis.
+    """
+    server = RedisServerProcess(tmp_path / "redis", persistent=False)
+    server.start()
+    fifo = tmp_path / "second.txt"
+    os.mkfifo(fifo)
+    third = write(tmp_path, "third.txt", "Спорт\n\nЗаголовок\n\nЛид.\n")
+    env = {"PATH": "/usr/bin:/bin", "REDIS_URL": server.url, "DATA_DIR": str(tmp_path / "d")}
+    proc = subprocess.Popen(
+        [*_vestnik(), "import", str(SAMPLE), str(fifo), str(third)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == f"{SAMPLE}: 1\n"
+        server.stop()
+        fifo.write_text("Экономика\n\nЗаголовок\n\nЛид.\n", encoding="utf-8")
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        server.stop()
+    assert proc.returncode == 1
+    assert out == ""
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert [line.split(": Redis failed: ")[0] for line in lines] == [
+        f"{fifo}: not imported",
+        f"{third}: not imported",
+    ]

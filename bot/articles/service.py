@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import timedelta, tzinfo
 
 from pydantic import BaseModel, Field
+from redis.exceptions import RedisError
 
 from bot.article_format import parse_article
 from bot.clock import Clock
@@ -68,14 +69,15 @@ class ArticleService:
     async def import_article(self, article: Article) -> ImportResult:
         """Store an article (deduplicated, or replacing the one with its source/id) and notify.
 
-        The rubric is registered under its canonical name first, so `политика` files under
-        the existing `Политика`. Listeners hear about new and changed articles only.
+        The rubric is resolved to its canonical name first, so `политика` files under the
+        existing `Политика`; a new rubric is registered in the same atomic step as the
+        article. Listeners hear about new and changed articles only.
         """
-        rubric = await self.rubrics.ensure(article.rubric)
+        rubric = await self.rubrics.resolve(article.rubric)
         prepared = article.model_copy(
             update={"rubric": rubric.name, "imported_at": self.clock.now()}
         ).with_hash()
-        stored = await self.articles.store(prepared)
+        stored = await self.articles.store(prepared, rubric=rubric)
         result = ImportResult(
             article=stored.article,
             rubric=rubric,
@@ -113,10 +115,13 @@ class ArticleService:
         """Tell every listener; one failing is logged and does not stop the others."""
         failed: list[str] = []
         for listener in self.listeners:
+            name = type(listener).__name__
             try:
                 await listener.article_stored(article, is_new=is_new, changed=changed)
+            except RedisError as exc:  # an outage, not a bug: one line, no traceback
+                log.error("listener %s failed for article %s: Redis: %s", name, article.id, exc)
+                failed.append(name)
             except Exception:
-                name = type(listener).__name__
                 log.exception("listener %s failed for article %s", name, article.id)
                 failed.append(name)
         return failed

@@ -1,9 +1,9 @@
 """`vestnik import`, `vestnik preview`, `vestnik typograph`: articles from the command line.
 
 `import` talks to the same Redis as a running bot (REDIS_URL, or the embedded server a
-running `make run` holds in DATA_DIR, found through /proc) and builds every feature, so
-routing and pushes happen exactly as when an editor uploads the file in Telegram.
-`preview` and `typograph` need no Redis.
+running `make run` owns in DATA_DIR) and builds every feature, so routing and pushes happen
+exactly as when an editor uploads the file in Telegram. `preview` needs no Redis (it reads
+the rubric registry when one is at hand); `typograph` never touches it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import json
 import logging
-import re
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,14 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from bot.article_format import ArticleFormatError, parse_article
 from bot.config import Settings, load_settings
 from bot.redis_conn import open_redis
+from bot.redis_server import running_embedded_url
+from storage.models.article import Rubric
+
+__all__ = ["cli_redis", "cli_services", "preview_rubric", "register", "running_embedded_url"]
 
 log = logging.getLogger(__name__)
-
-_LISTEN = re.compile(rb"(?:127\.0\.0\.1|0\.0\.0\.0|\*|localhost):(\d+)")
 
 
 def register(sub: Any) -> None:
@@ -58,7 +60,12 @@ async def _import(args: argparse.Namespace) -> int:
 
 
 async def _import_one(service: Any, path: Path) -> bool:
-    """Import one file, print its outcome; False when the file was bad."""
+    """Import one file, print its outcome; False when the file was bad or not stored.
+
+    Redis failing midway costs only the files it fails for: each gets one line on stderr
+    (nothing of it was stored: an article and its rubric are written in one step) and the
+    next file is tried, as Redis may be back.
+    """
     try:
         data = await asyncio.to_thread(path.read_bytes)
     except OSError as exc:
@@ -69,7 +76,11 @@ async def _import_one(service: Any, path: Path) -> bool:
     except ArticleFormatError as exc:
         print(exc.location(), file=sys.stderr)
         return False
-    print(f"{path}: {_outcome(result)}")
+    except RedisError as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"{path}: not imported: Redis failed: {reason}", file=sys.stderr)
+        return False
+    print(f"{path}: {_outcome(result)}", flush=True)  # progress, also through a pipe
     for name in result.listener_errors:
         print(
             f"{path}: warning: {name} failed to handle the article (see the log)", file=sys.stderr
@@ -89,47 +100,13 @@ def _outcome(result: Any) -> str:
 async def cli_redis(settings: Settings) -> AsyncIterator[Redis]:
     """The bot's Redis for a second process.
 
-    REDIS_URL wins. Without it, a redis-server already serving DATA_DIR/redis (a running
-    `make run`) is reused: starting a second server on the same AOF files would corrupt
-    them. Only when none runs is the embedded server started (and stopped afterwards).
+    REDIS_URL wins. Without it, the embedded server a running `make run` owns in
+    DATA_DIR/redis is shared (`open_redis` finds it through the directory's lock file):
+    starting a second server on the same AOF files would corrupt them. Only when none runs
+    is the embedded server started (and stopped afterwards).
     """
-    if not settings.redis_url:
-        url = running_embedded_url(settings.data_dir / "redis")
-        if url:
-            log.info("using the running embedded Redis at %s", url)
-            settings = settings.model_copy(update={"redis_url": url})
     async with open_redis(settings) as redis:
         yield redis
-
-
-def running_embedded_url(directory: Path) -> str | None:
-    """The URL of a redis-server whose working directory is `directory`, if one runs.
-
-    redis-server changes into its `--dir` and retitles itself `redis-server HOST:PORT`, so
-    /proc/<pid>/cwd and /proc/<pid>/cmdline identify it (Linux; elsewhere: None).
-    """
-    target = directory.resolve()
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return None
-    for entry in proc.iterdir():
-        if entry.name.isdigit():
-            port = _redis_port_in(entry, target)
-            if port:
-                return f"redis://127.0.0.1:{port}/0"
-    return None
-
-
-def _redis_port_in(entry: Path, target: Path) -> str | None:
-    try:
-        if (entry / "comm").read_text().strip() != "redis-server":
-            return None
-        if (entry / "cwd").resolve() != target:
-            return None
-        match = _LISTEN.search((entry / "cmdline").read_bytes())
-    except OSError:
-        return None
-    return match.group(1).decode() if match else None
 
 
 @asynccontextmanager
@@ -172,20 +149,22 @@ async def cli_services(settings: Settings, redis: Redis) -> AsyncIterator[dict[s
 
 
 # --- preview and typograph -----------------------------------------------------------------
-def _preview(args: argparse.Namespace) -> int:
+async def _preview(args: argparse.Namespace) -> int:
     from bot.formatting.post import build_post
-    from storage.rubrics import make_rubric
 
+    settings = load_settings()
     path: Path = args.file
     try:
-        article = parse_article(path.read_bytes(), source=str(path), tz=load_settings().tz)
+        data = await asyncio.to_thread(path.read_bytes)
+        article = parse_article(data, source=str(path), tz=settings.tz)
     except OSError as exc:
         print(f"{path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except ArticleFormatError as exc:
         print(exc.location(), file=sys.stderr)
         return 1
-    post = build_post(article, make_rubric(article.rubric))
+    rubric = await preview_rubric(settings, article.rubric)
+    post = build_post(article.model_copy(update={"rubric": rubric.name}), rubric)
     if args.json:
         fields = ("method", "text", "parse_mode", "photo", "length")
         print(json.dumps(post.model_dump(include=set(fields)), ensure_ascii=False))
@@ -196,9 +175,56 @@ def _preview(args: argparse.Namespace) -> int:
     return 0
 
 
+async def preview_rubric(settings: Settings, name: str) -> Rubric:
+    """The rubric an import of this article would file it under, hence its hashtag.
+
+    The registry decides by slug, and it is seeded with RUBRICS, so `ПОЛИТИКА` is sent as
+    `#Политика`. Rubrics that imports registered later live only in Redis: when REDIS_URL
+    is set or a running bot owns the embedded Redis, the registry is read (never written);
+    without any Redis the configured rubrics decide.
+    """
+    from bot.redis_conn import embedded_dir
+    from bot.redis_server import embedded_owner
+    from storage.keys import Keys
+    from storage.rubrics import RubricRepo, resolve_rubric
+
+    fallback = resolve_rubric(name, settings.rubrics)
+    url = settings.redis_url
+    if not url:
+        owner = await asyncio.to_thread(embedded_owner, embedded_dir(settings))
+        url = owner.url if owner else None
+    if not url:
+        return fallback
+    client = Redis.from_url(url, decode_responses=True, socket_connect_timeout=2)
+    try:
+        repo = RubricRepo(client, Keys(settings.redis_prefix), defaults=settings.rubrics)
+        return await repo.lookup(name)
+    except (RedisError, OSError) as exc:
+        log.warning("rubric registry unreachable (%s); using the configured rubrics", exc)
+        return fallback
+    finally:
+        await client.aclose()
+
+
 def _typograph(args: argparse.Namespace) -> int:
+    """stdin to stdout as UTF-8 bytes whatever the locale; a leading BOM is dropped."""
     from bot.formatting.typograph import typograph
 
     del args
-    sys.stdout.write(typograph(sys.stdin.read()))
+    stdin = getattr(sys.stdin, "buffer", None)
+    raw = stdin.read() if stdin is not None else sys.stdin.read().encode("utf-8")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        print(f"<stdin>:{line}: the input is not valid UTF-8", file=sys.stderr)
+        return 1
+    out = typograph(text)
+    stdout = getattr(sys.stdout, "buffer", None)
+    if stdout is not None:
+        sys.stdout.flush()
+        stdout.write(out.encode("utf-8"))
+        stdout.flush()
+    else:
+        sys.stdout.write(out)
     return 0
