@@ -1,6 +1,10 @@
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 DATA_DIR=/data
+# Without BOT_TOKEN the bot runs the offline demo: its sandbox (a local Bot API server with a
+# web view) must listen on every interface of the container to be reachable through
+# `docker run -p 8081:8081`; with a token it is not started at all.
+ENV SANDBOX_HOST=0.0.0.0 SANDBOX_PORT=8081
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -14,7 +18,10 @@ RUN pip install . \
 
 USER vestnik
 VOLUME ["/data"]
+# The offline demo's web view: http://localhost:8081/ after `docker run -p 8081:8081 …`.
 EXPOSE 8081
+# Healthy while this container's Redis answers: REDIS_URL, or (without it) the embedded
+# redis-server that the running bot owns in DATA_DIR.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["vestnik", "health"]
 CMD ["vestnik", "run"]

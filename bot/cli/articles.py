@@ -124,7 +124,9 @@ async def cli_services(settings: Settings, redis: Redis) -> AsyncIterator[dict[s
     from storage.keys import Keys
 
     if settings.offline or settings.bot_token is None:
-        token, api_url = SANDBOX_TOKEN, f"http://{settings.sandbox_host}:{settings.sandbox_port}"
+        host = settings.sandbox_host
+        host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # listening on all
+        token, api_url = SANDBOX_TOKEN, f"http://{host}:{settings.sandbox_port}"
     else:
         token, api_url = settings.bot_token.get_secret_value(), settings.telegram_api_url
     bot = create_bot(token, api_url)
