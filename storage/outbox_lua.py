@@ -36,10 +36,16 @@ end
 
 # KEYS: 1 job key, 2 ready zset of the job's lane.
 # ARGV: 1 job JSON, 2 score, 3 wake channel, 4 job id.  Returns 1 when added, 0 when known.
+# Wakes idle engines only when the job is the lane's new earliest: behind an earlier job the
+# engines already wake in time for it (and claim this one then), so a burst of enqueues
+# publishes once instead of once per job.
 ENQUEUE = r"""
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
+local head = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
-redis.call('PUBLISH', ARGV[3], '1')
+if not head[2] or tonumber(ARGV[2]) < tonumber(head[2]) then
+  redis.call('PUBLISH', ARGV[3], '1')
+end
 return 1
 """
 

@@ -283,7 +283,7 @@ class DeliveryEngine:
         for job, reservation in zip(jobs, reservations, strict=True):
             self._held[job.id] = job
             if reservation.granted:
-                self._spawn(self._deliver(job, reservation.delay))
+                self._spawn(self._deliver(job, now, reservation.delay))
                 continue
             self.counters.deferred += 1
             self._settler.queue(self.outbox.deferral(job, now + reservation.delay))
@@ -318,10 +318,10 @@ class DeliveryEngine:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _deliver(self, job: DeliveryJob, delay: float) -> None:
+    async def _deliver(self, job: DeliveryJob, now: float, delay: float) -> None:
         try:
             if delay > 0.0005:
-                await self.clock.sleep(delay)
+                await self.clock.sleep(self._release_time(now + delay) - self.clock.time())
             async with self._sem:
                 if self._held_back(job):
                     return
@@ -333,6 +333,15 @@ class DeliveryEngine:
         except Exception as exc:
             log.exception("delivery of job %s crashed", job.id)
             await self._outcomes.retry(job, Retry("internal", repr(exc)), self.clock.time())
+
+    def _release_time(self, slot: float) -> float:
+        """When a send booked for `slot` goes: the next tick of `send_tick` at or after it.
+
+        Never before its slot, so the pace holds; sends of one tick share one wake-up of
+        the event loop instead of one each (at 1000/s that is most of the pacing's CPU).
+        """
+        tick = self.config.send_tick
+        return math.ceil(slot / tick) * tick if tick > 0 else slot
 
     def _held_back(self, job: DeliveryJob) -> bool:
         """Give the job back unsent if its chat got a flood wait after it was given its time."""

@@ -23,6 +23,7 @@ class EngineConfig:
     flush_delay: float = 0.003
     slowdown_factor: float = 2.0
     stop_grace: float = 5.0
+    send_tick: float = 0.02  # paced sends are released on this grid (never before their slot)
 
     @classmethod
     def from_settings(cls, settings: DeliverySettings, **overrides: Any) -> EngineConfig:

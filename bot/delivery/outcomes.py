@@ -102,7 +102,6 @@ class Outcomes:
     async def retry(self, job: DeliveryJob, result: Retry, now: float) -> None:
         """Schedule another attempt (or give up after `max_attempts`; 429s do not count)."""
         if result.retry_after is not None:
-            log.warning("429 for chat %s (job %s)", job.chat_id, job.id)
             wait = await self.flood_wait(job.chat_id, result.retry_after, now)
             self.settler.queue(
                 self.outbox.retrial(job, now + wait, "retry_after", now, count=False)
@@ -131,7 +130,7 @@ class Outcomes:
         now = self.clock.time() if now is None else now
         self.counters.rate_limited += 1
         wait = max(1.0, retry_after)
-        log.warning("flood wait for chat %s: %.0f s", chat_id, wait)
+        log.warning("429 for chat %s: waiting %.0f s", chat_id, wait)
         self.paused[chat_id] = max(self.paused.get(chat_id, 0.0), now + wait)
         await self._penalize(chat_id, wait, now)
         return wait

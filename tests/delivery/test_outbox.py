@@ -257,3 +257,27 @@ async def test_jobs_due_now_go_out_in_enqueue_order(redis: Redis, keys: Keys) ->
         await outbox.enqueue(job(-1001, f"a{i}", job_id=f"post-{i}"))
     claimed = await outbox.claim(T0 + 1, 10, "w1", 30)
     assert [j.id for j in claimed] == ["post-9", "post-10", "post-1", "post-12"]
+
+
+async def test_enqueue_wakes_engines_only_when_the_lane_gets_a_new_earliest_job(
+    redis: Redis, keys: Keys, outbox: OutboxRepo
+) -> None:
+    pubsub = redis.pubsub(ignore_subscribe_messages=True)
+    await pubsub.subscribe(keys.outbox_wake())
+    try:
+        await outbox.enqueue(job(-1001, "later", not_before=T0 + 60))  # empty lane: wake
+        await outbox.enqueue(job(-1001, "now"))  # earlier than the head: wake
+        for i in range(20):  # a burst behind it: engines wake for the head anyway
+            await outbox.enqueue(job(-1002, f"burst{i}"))
+        await outbox.enqueue(job(5, "push", kind="push", lane="push"))  # the other lane: wake
+        await redis.publish(keys.outbox_wake(), "end")
+        wakes = 0
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            message = await pubsub.get_message(timeout=1)  # None: a subscribe confirmation
+            if message is not None and message["data"] == "end":
+                break
+            wakes += message is not None
+    finally:
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
+    assert wakes == 3
