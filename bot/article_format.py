@@ -22,9 +22,8 @@ are the post builder's job.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import tzinfo
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from bot.article_format_errors import ArticleFormatError
 from bot.article_format_input import FrontMatter, clean_lines, decode, split_front_matter
@@ -50,8 +49,9 @@ _CLOSERS = "\"'»”“’)]"
 _PARAGRAPH_STARTS = frozenset('"«„“—–-•*(')
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):
+    """A non-blank line: its 1-based number, its text, whether a blank line preceded it."""
+
     number: int
     text: str
     blank_before: bool

@@ -96,10 +96,15 @@ def clean_lines(text: str) -> list[str]:
     """Lines with CR/CRLF unified, NBSPs and tabs as spaces, runs of spaces collapsed, trimmed."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _replace_each(
-        _replace_each(_replace_each(text, _BREAKS, "\n"), _ODD_SPACES, " "), _INVISIBLE, ""
-    )
-    lines = [line.strip() for line in text.split("\n")]
+    raw = text.split("\n")
+    # Every odd space, break and invisible mark is unprintable: lines that are all printable
+    # (the usual case) have none, and the per-character replacements can be skipped.
+    if not all(map(str.isprintable, raw)):
+        text = _replace_each(
+            _replace_each(_replace_each(text, _BREAKS, "\n"), _ODD_SPACES, " "), _INVISIBLE, ""
+        )
+        raw = text.split("\n")
+    lines = [line.strip() for line in raw]
     if "  " in text:
         lines = [_SPACES.sub(" ", line) if "  " in line else line for line in lines]
     return lines

@@ -52,6 +52,17 @@ QUOTE_RIGHT = re.compile(
     rf"([{QUOTES}](?<=[^\s][{QUOTES}])[{QUOTES}]{{0,2}})(?=[\s!?.:;#*,…)\]}}/\-–—{PH_CLASS}]|$)"
 )
 GUILLEMETS = re.compile('[«»"]')
+# The same two rules for a lone quote mark (no mark right beside it), with a fixed
+# replacement: `typograph._quotes` runs these first and the general ones only on runs.
+QUOTE_LEFT_ONE = re.compile(
+    rf"[{QUOTES}](?<![^\s(\[{{:;,{PH_CLASS}][{QUOTES}])(?=[^\s.,;:!?)\]}}\-–—{QUOTES}])"
+)
+QUOTE_RIGHT_ONE = re.compile(
+    rf"[{QUOTES}](?<=[^\s{QUOTES}][{QUOTES}])(?=[\s!?.:;#*,…)\]}}/\-–—{PH_CLASS}]|$)"
+)
+QUOTE_RUN = re.compile(f"[{QUOTES}]{{2}}")
+# A « opened inside another on the same line: only then `nest_line` has work to do.
+NESTED_HINT = re.compile("«[^»\n]*«")
 
 
 def left_quotes(match: re.Match[str]) -> str:
@@ -120,9 +131,15 @@ DASH_LINE_START = re.compile(rf"^([{PH_CLASS}]*){DASH}{SP}", re.M)
 # word (`Куда? - спросил он`: the author's words, the dash stays with the remark) and not
 # after an abbreviation or an initial (`в 2024 г. - рекорд`), see `_new_remark`.
 DASH_AFTER_SENTENCE = re.compile(rf"([.…?!]){SP}{DASH}{SP}(?![{LOWER}])")
+# Necessary conditions: a range needs a dash after a digit (and maybe a space); the other
+# dash rules need a dash followed by a space; a dialogue line needs a dash at a line start.
+RANGE_HINT = re.compile(r"[-‒–—](?:(?<=\d[-‒–—])|(?<=\d[ \u00a0][-‒–—]))")
+SPACED_DASH_HINT = re.compile(r"[-‒–—][ \u00a0\n]")
+LINE_DASH_HINT = re.compile(rf"[{PH_CLASS}]*[-‒–—]")
 
 
-def _new_remark(match: re.Match[str]) -> str:
+def new_remark(match: re.Match[str]) -> str:
+    """`ушёл. - Куда?` -> `ушёл. —\u00a0Куда?`, but `2024 г.\u00a0— Рекорд` stays."""
     if match.group(1) == "." and ends_abbreviation(match.string, match.start(1)):
         return match.group(0)
     return f"{match.group(1)} {EM}{NBSP}"
@@ -132,12 +149,6 @@ RANGE_RULES: tuple[Rule, ...] = (
     (YEARS, _year_range),
     (DAYS, rf"\1{EN}\2{NBSP}\3"),
     (TIMES, rf"\1{EN}\2"),
-)
-DASH_RULES: tuple[Rule, ...] = (
-    (DASH_MAIN, NBSP + EM),
-    (DASH_SPEECH, rf"\1{NBSP}{EM} "),
-    (DASH_LINE_START, rf"\1{EM}{NBSP}"),
-    (DASH_AFTER_SENTENCE, _new_remark),
 )
 
 # --- non-breaking spaces -----------------------------------------------------------------------
@@ -196,8 +207,10 @@ def _after(word: str) -> str:
 # The space after a one- or two-letter word or a short preposition (Typograf
 # common/nbsp/afterShortWord). The pattern starts with the space itself and looks behind for
 # the word: much faster than starting with a lookbehind, and one pass ties a run of short words.
+# A short word is at most four letters after a delimiter (`из-за`, `из-под` have a hyphen).
 SHORT_WORD_SPACE = re.compile(
-    " (?:"
+    # Five letters right before the space: no short word can end there (most spaces).
+    f" (?<![{LETTER}]{{5}} )(?:"
     + "|".join(
         (
             _after(f"[{LETTER}]"),
@@ -246,8 +259,8 @@ TOWN_HOUSE = re.compile(
 
 # Necessary conditions for the rule groups below: a cheap search skips a group on most text.
 ABBR_HINT = re.compile(r"\.[ \u00a0]?[а-яё]{1,3}\.")
-INITIAL_HINT = re.compile(rf"{_INITIAL}(?<![\w.\-]{_INITIAL})\.")
-PARTICLE_HINT = re.compile(r"[ \u00a0](?:л[иь]|же?|бы?)")
+INITIAL_HINT = re.compile(rf"\.(?<={_INITIAL}\.)(?<![\w.\-]{_INITIAL}\.)")
+PARTICLE_HINT = re.compile(rf"[ \u00a0](?<=[{LETTER}][ \u00a0])(?:л[иь]|же?|бы?)(?![{LETTER}])")
 DIGIT_HINT = re.compile(r"\d")
 ROMAN_HINT = re.compile(r"[IVXL]")
 _ADDRESS_WORDS = ("[гдс]", "ул|пл|кв", "пер|наб|бул|мкр|обл|стр|пос|б-р", "корп|мкрн|пр-т", "просп")
@@ -268,4 +281,13 @@ ADDRESS_RULES: tuple[Rule, ...] = (
     (ADDRESS, rf"\1.{NBSP}"),
     (TOWN_HOUSE, rf"\1.{NBSP}"),
 )
-MULTIPLIER_WORDS = ("тыс.", "млн", "млрд", "трлн")
+
+
+def has_multiplier(text: str) -> bool:
+    """Whether `text` may hold a word `NUMBER_MULTIPLIER` looks for (тыс., млн, миллиард…)."""
+    return "тыс" in text or "мл" in text or "милли" in text or "трл" in text or "трилл" in text
+
+
+def has_multiplier_abbreviation(text: str) -> bool:
+    """Whether `text` holds тыс., млн, млрд or трлн (what `MULTIPLIER_CURRENCY` needs)."""
+    return "тыс." in text or "млн" in text or "млрд" in text or "трлн" in text

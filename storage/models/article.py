@@ -29,12 +29,23 @@ class Article(BaseModel):
     def compute_hash(self) -> str:
         """A stable digest of the content, used to detect a re-import of the same article."""
         parts = [self.rubric, self.headline, self.lead, *self.body, self.photo_credit or ""]
-        blob = "\x1f".join(" ".join(p.split()) for p in parts)
+        blob = "\x1f".join(_single_spaced(p) for p in parts)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 
     def with_hash(self) -> Article:
         """A copy whose `content_hash` matches its content."""
         return self.model_copy(update={"content_hash": self.compute_hash()})
+
+
+def _single_spaced(text: str) -> str:
+    """`" ".join(text.split())`, without the work when `text` is already like that.
+
+    The only printable whitespace character is the plain space, so printable text without
+    doubled, leading or trailing spaces is its own normal form (as parsed articles are).
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 class Rubric(BaseModel):
