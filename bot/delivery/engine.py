@@ -196,11 +196,20 @@ class DeliveryEngine:
                 await self._reclaim(now)
                 next_reclaim = now + self.config.reclaim_interval
             room = self._room_to_claim()
-            if room < max(1, self.config.batch_size // 4):
+            if room < self._claim_threshold():
                 self._room.clear()
                 await self._wait(self.config.idle_poll, self._room)
                 continue
             await self._claim_and_dispatch(now, room)
+
+    def _claim_threshold(self) -> int:
+        """Claim only when at least this many jobs fit (a quarter batch): fewer, fuller claims."""
+        return max(1, self.config.batch_size // 4)
+
+    def _note_room(self) -> None:
+        """Wake the claiming loop, but only once a claim is worth making."""
+        if self._room_to_claim() >= self._claim_threshold():
+            self._room.set()
 
     def _room_to_claim(self) -> int:
         cfg = self.config
@@ -326,7 +335,7 @@ class DeliveryEngine:
                 if self._held_back(job):
                     return
                 result = await self.sender.deliver(job)
-            self._room.set()
+            self._note_room()
             await self._outcomes.handle(job, result)
         except asyncio.CancelledError:
             raise
