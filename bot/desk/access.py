@@ -37,6 +37,7 @@ from storage.models.roles import Role
 
 INVITE_PREFIX = "inv_"
 _SEEN_CAP = 10_000
+_SEEN_TTL = 60.0  # seconds a learned @username is not written again
 
 
 def command_of(text: str | None) -> str | None:
@@ -110,7 +111,7 @@ class DeskGate(BaseMiddleware):
         self.commands = commands
         self.buttons = buttons
         self.learn_usernames = learn_usernames
-        self._seen: dict[int, str] = {}
+        self._seen: dict[int, tuple[str, float]] = {}
 
     async def __call__(
         self,
@@ -121,7 +122,7 @@ class DeskGate(BaseMiddleware):
         roles: RoleService | None = data.get("roles")
         user: User | None = data.get("event_from_user")
         if roles is not None and user is not None and self.learn_usernames:
-            await self._learn(roles, user)
+            await self._learn(roles, user, data["clock"].time())
         if user is not None and "locale" not in data:
             await _locale_into(data, user)
         result = await handler(event, data)
@@ -129,12 +130,20 @@ class DeskGate(BaseMiddleware):
             await self._audit_fallthrough(roles, user, event, data.get("desk"))
         return result
 
-    async def _learn(self, roles: RoleService, user: User) -> None:
-        if not user.username or self._seen.get(user.id) == user.username:
+    async def _learn(self, roles: RoleService, user: User, now: float) -> None:
+        """Record @username -> id, at most once per `_SEEN_TTL` per user and process.
+
+        The memo expires so that a mapping removed elsewhere (a reader's /stop, in any
+        process) is learned again once that person writes to the bot again.
+        """
+        if not user.username:
+            return
+        seen = self._seen.get(user.id)
+        if seen is not None and seen[0] == user.username and 0 <= now - seen[1] < _SEEN_TTL:
             return
         if len(self._seen) >= _SEEN_CAP:
             self._seen.clear()
-        self._seen[user.id] = user.username
+        self._seen[user.id] = (user.username, now)
         await roles.remember_username(user.username, user.id)
 
     async def _audit_fallthrough(

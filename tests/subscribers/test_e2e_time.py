@@ -94,3 +94,22 @@ async def test_digest_arrives_at_the_chosen_local_time(
         assert not any(
             "Токаев" in body(m) and "Дайджест" not in body(m) for m in messages[before:-1]
         )  # digest only: no instant push before the digest
+
+
+async def test_a_reader_who_left_and_writes_again_is_known_by_username_again(
+    redis: Redis, redis_server: RedisServerProcess, sandbox: object
+) -> None:
+    clock = VirtualClock(MORNING)
+    async with running_app(redis_server.url, sandbox, clock=clock) as app:
+        chat = await app.client.create_private_chat("Айгерим", username="aigerim_k")
+        reader = Reader(app, int(chat["id"]))
+        roles = app.services["roles"].repo
+        await reader.say("/start")
+        assert await roles.resolve_username("aigerim_k") == reader.chat_id
+        stop = await reader.say("/stop")
+        await reader.press(stop, button(stop, "Да, удалить"))
+        await reader.edited(stop["message_id"], "подписки и данные удалены")
+        assert await roles.resolve_username("aigerim_k") is None
+        await clock.advance(120)
+        await reader.say("/start")  # back a little later: an admin can /grant @aigerim_k again
+        assert await roles.resolve_username("aigerim_k") == reader.chat_id
