@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.app import SANDBOX_TOKEN
 from bot.config import Settings
@@ -44,7 +45,7 @@ async def run_offline(
             bot_token=SANDBOX_TOKEN,
             state_file=settings.data_dir / "sandbox-state.json",
         ) as sb,
-        open_redis(settings) as redis,
+        open_redis(settings, exclusive=True) as redis,
     ):
         app = build_application(settings, redis, token=SANDBOX_TOKEN, api_url=sb.base_url)
         await app.start()
@@ -111,6 +112,7 @@ async def _wait_channel_registered(app: Application, timeout: float = 10.0) -> N
 
 def _banner(base_url: str) -> None:
     line = "─" * 64
+    base_url = _reachable(base_url)
     print(
         f"\n{line}\n  Vestnik is running offline (no BOT_TOKEN).\n"
         f"  Open {base_url}/ to read «{DEMO_CHANNEL_TITLE}» and chat with the bot.\n"
@@ -118,3 +120,11 @@ def _banner(base_url: str) -> None:
         f"  Stop with Ctrl+C.\n{line}\n",
         flush=True,
     )
+
+
+def _reachable(base_url: str) -> str:
+    """The URL a person opens: a server bound to every interface is reached via localhost."""
+    parts = urlsplit(base_url)
+    if parts.hostname in {"0.0.0.0", "::"}:
+        return parts._replace(netloc=f"localhost:{parts.port}").geturl()
+    return base_url

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.demo import DEMO_CHANNEL_ID, DEMO_EDITOR_ID, seed_demo
+import pytest
+
+from bot.demo import DEMO_CHANNEL_ID, DEMO_EDITOR_ID, _reachable, seed_demo
 from bot.redis_server import RedisServerProcess
 from tests.harness import running_app
 
@@ -21,3 +23,15 @@ async def test_demo_channel_shows_the_formatted_sample(
         assert "<i>Фото: assembly.kz</i>" in html
         notice = await app.wait_for_text(DEMO_EDITOR_ID, "Вестник: Политика", timeout=10)
         assert notice["from"]["is_bot"]
+
+
+@pytest.mark.parametrize(
+    ("bound", "shown"),
+    [
+        ("http://0.0.0.0:8081", "http://localhost:8081"),
+        ("http://[::]:8081", "http://localhost:8081"),
+        ("http://127.0.0.1:40123", "http://127.0.0.1:40123"),
+    ],
+)
+def test_the_banner_shows_an_address_a_browser_can_open(bound: str, shown: str) -> None:
+    assert _reachable(bound) == shown
