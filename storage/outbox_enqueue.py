@@ -7,6 +7,7 @@ enqueue with a known id is a no-op, so callers may repeat it safely.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from uuid import uuid4
 
@@ -16,6 +17,7 @@ from storage.outbox_core import OutboxCore, ScriptArg
 
 LEDGER_KINDS: frozenset[str] = frozenset({"channel_post", "push", "digest"})
 FANOUT_CHUNK = 5000
+ENQUEUE_CHUNK = 500
 PAYLOAD_GRACE_SECONDS = 3 * 86400
 
 
@@ -42,19 +44,48 @@ class OutboxEnqueue(OutboxCore):
         Idempotent when `job.id` is set: enqueuing the same id again (even after the job was
         delivered, within `done_ttl`) changes nothing. Without an id a random one is issued.
         """
-        validate_job(job)
-        job_id = job.id or uuid4().hex
-        body = job.model_copy(update={"id": job_id}).model_dump_json()
-        await self._scripts["ENQUEUE"](
-            keys=[self.keys.outbox_job(job_id), self.keys.outbox_ready(job.lane)],
-            args=[body, self._score(job), self.keys.outbox_wake(), job_id],
-        )
-        return job_id
+        return (await self.enqueue_many([job]))[0]
 
-    def _score(self, job: DeliveryJob) -> str:
-        """Due time in the ready zset: jobs due now are stamped with the enqueue time, so
-        jobs of one lane go out in the order they were enqueued."""
-        return repr(max(job.not_before, self._time()))
+    async def enqueue_many(self, jobs: Sequence[DeliveryJob]) -> list[str]:
+        """`enqueue` for several jobs: one script call per `ENQUEUE_CHUNK` jobs; their ids,
+        in order.
+
+        Every job is validated before any is stored. Jobs due now keep their order (see
+        `_scores`).
+        """
+        for job in jobs:
+            validate_job(job)
+        ids: list[str] = []
+        scores = self._scores(jobs)
+        for start in range(0, len(jobs), ENQUEUE_CHUNK):
+            args: list[ScriptArg] = [*self._job_t, self.keys.outbox_wake()]
+            end = start + ENQUEUE_CHUNK
+            for job, score in zip(jobs[start:end], scores[start:end], strict=True):
+                job_id, body = _identified(job)
+                args += (job_id, job.lane, repr(score), body)
+                ids.append(job_id)
+            await self._scripts["ENQUEUE"](keys=self._lane_keys(), args=args)
+        return ids
+
+    def _scores(self, jobs: Sequence[DeliveryJob]) -> list[float]:
+        """Due times in the ready zset: a job due later keeps its `not_before`; jobs due now
+        are stamped with the enqueue time, so jobs of one lane go out in the order they were
+        enqueued. Within one batch the stamps step up by the smallest float step and the
+        last one is now (equal scores would sort by id; a stamp after now would not be due
+        yet for a claim at this same moment)."""
+        now = self._time()
+        due_now = sum(job.not_before <= now for job in jobs)
+        stamp = now
+        for _ in range(due_now - 1):
+            stamp = math.nextafter(stamp, -math.inf)
+        scores: list[float] = []
+        for job in jobs:
+            if job.not_before > now:
+                scores.append(job.not_before)
+                continue
+            scores.append(stamp)
+            stamp = math.nextafter(stamp, math.inf)
+        return scores
 
     async def enqueue_fanout(
         self,
@@ -90,6 +121,14 @@ class OutboxEnqueue(OutboxCore):
                 await self._scripts["ENQUEUE_FANOUT"](keys=keys, args=args, client=pipe)
             added = await pipe.execute()
         return int(sum(added))
+
+
+def _identified(job: DeliveryJob) -> tuple[str, str]:
+    """The job's id (a random one when it has none) and its JSON with that id."""
+    if job.id:
+        return job.id, job.model_dump_json()
+    job_id = uuid4().hex
+    return job_id, job.model_copy(update={"id": job_id}).model_dump_json()
 
 
 def _fanout_tail(kind: str, article_id: str | None, lane: str, ref: str, silent: bool) -> str:

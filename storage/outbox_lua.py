@@ -34,19 +34,30 @@ local function release_pair(pairs_key, art, chat, id)
 end
 """
 
-# KEYS: 1 job key, 2 ready zset of the job's lane.
-# ARGV: 1 job JSON, 2 score, 3 wake channel, 4 job id.  Returns 1 when added, 0 when known.
-# Wakes idle engines only when the job is the lane's new earliest: behind an earlier job the
-# engines already wake in time for it (and claim this one then), so a burst of enqueues
-# publishes once instead of once per job.
+# KEYS: 1 ready channel, 2 ready push.
+# ARGV: 1/2 job key head/tail, 3 wake channel, then 4 fields per job: id, lane, score, JSON.
+# Returns how many jobs were added (a known id is left as it is).
+# Wakes idle engines once, and only when some job is its lane's new earliest: behind an
+# earlier job the engines already wake in time for it (and claim this one then), so a burst
+# of enqueues publishes once instead of once per job.
 ENQUEUE = r"""
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
-local head = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
-if not head[2] or tonumber(ARGV[2]) < tonumber(head[2]) then
-  redis.call('PUBLISH', ARGV[3], '1')
+local heads, wake, added = {}, false, 0
+for i = 4, #ARGV, 4 do
+  local id, score = ARGV[i], tonumber(ARGV[i + 2])
+  if redis.call('SET', ARGV[1] .. id .. ARGV[2], ARGV[i + 3], 'NX') then
+    local lane = KEYS[1]
+    if ARGV[i + 1] == 'push' then lane = KEYS[2] end
+    if heads[lane] == nil then
+      local head = redis.call('ZRANGE', lane, 0, 0, 'WITHSCORES')
+      heads[lane] = head[2] and tonumber(head[2]) or false
+    end
+    if not heads[lane] or score < heads[lane] then wake = true; heads[lane] = score end
+    redis.call('ZADD', lane, ARGV[i + 2], id)
+    added = added + 1
+  end
 end
-return 1
+if wake then redis.call('PUBLISH', ARGV[3], '1') end
+return added
 """
 
 # KEYS: 1 payload key, 2 ready zset.  ARGV: 1 payload JSON, 2 payload TTL ms, 3 job head,

@@ -281,3 +281,47 @@ async def test_enqueue_wakes_engines_only_when_the_lane_gets_a_new_earliest_job(
     finally:
         await pubsub.aclose()  # type: ignore[no-untyped-call]
     assert wakes == 3
+
+
+async def test_enqueue_many_stores_a_batch_in_order_and_skips_known_ids(
+    redis: Redis, keys: Keys
+) -> None:
+    moments = [T0 - 1.0, T0]
+    outbox = OutboxRepo(redis, keys, time_source=lambda: moments[0])
+    await outbox.enqueue(job(-1001, "a0", job_id="post-0"))
+    moments.pop(0)
+    batch = [job(-1000 - i, f"a{i}", job_id=f"post-{i}") for i in (9, 10, 1, 0, 12)]
+    batch.append(job(7, "p1", kind="push", lane="push"))
+    ids = await outbox.enqueue_many(batch)  # the clock stands still: order from the stamps
+    assert ids[:5] == ["post-9", "post-10", "post-1", "post-0", "post-12"] and ids[5]
+    assert await outbox.pending_count("channel") == 5 and await outbox.pending_count("push") == 1
+    claimed = await outbox.claim(T0, 10, "w1", 30)
+    assert [j.id for j in claimed] == ["post-0", "post-9", "post-10", "post-1", "post-12", ids[5]]
+    assert claimed[0].article_id == "a0"  # the known id kept its first job
+
+
+async def test_enqueue_many_refuses_the_whole_batch_for_one_bad_job(outbox: OutboxRepo) -> None:
+    with pytest.raises(JobError):
+        await outbox.enqueue_many([job(-1001, "fine"), job(-1002, kind="edit")])
+    assert await outbox.pending_count() == 0
+
+
+async def test_enqueue_many_wakes_engines_once(
+    redis: Redis, keys: Keys, outbox: OutboxRepo
+) -> None:
+    pubsub = redis.pubsub(ignore_subscribe_messages=True)
+    await pubsub.subscribe(keys.outbox_wake())
+    try:
+        await outbox.enqueue_many([job(-1000 - i, f"burst{i}") for i in range(50)])
+        await outbox.enqueue_many([job(-1001, f"later{i}", not_before=T0 + 60) for i in range(5)])
+        await redis.publish(keys.outbox_wake(), "end")
+        wakes = 0
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            message = await pubsub.get_message(timeout=1)
+            if message is not None and message["data"] == "end":
+                break
+            wakes += message is not None
+    finally:
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
+    assert wakes == 1  # the later batch lands behind the burst: no wake for it
