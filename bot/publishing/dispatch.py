@@ -10,10 +10,14 @@ job. The ledger's claim-time check is the last guard against a second copy in th
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from redis.exceptions import RedisError
 
 from bot.publishing.parts import PublishingPart
 from bot.publishing.render import render, rubric_of
+from storage.models.article import Article
 from storage.models.delivery import DeliveryJob, LedgerEntry
 from storage.models.queue import QueuedPost
 
@@ -38,15 +42,56 @@ class PostDispatcher(PublishingPart):
 
     async def dispatch(self, post: QueuedPost, report: TickReport) -> None:
         """Enqueue the post's delivery job, then mark it dispatched (safe to repeat)."""
-        article = await self.articles.get(post.article_id)
+        await self.dispatch_many([post], report)
+
+    async def dispatch_many(self, posts: Sequence[QueuedPost], report: TickReport) -> None:
+        """`dispatch` for every post a tick took: their jobs go to the outbox in one batch
+        (one round trip), then each post is marked dispatched (safe to repeat).
+
+        A post that cannot be rendered (a broken template...) stays in the dispatching set
+        (logged; `recover` tries it again later) without holding back the others.
+        """
+        now = self.clock.time()
+        articles: dict[str, Article | None] = {}
+        ready: list[tuple[QueuedPost, DeliveryJob]] = []
+        for post in posts:
+            try:
+                job = await self._job_for(post, now, articles, report)
+            except RedisError:
+                raise
+            except Exception:
+                log.exception("post %s (article %s) could not be rendered; will retry",
+                              post.id, post.article_id)  # fmt: skip
+                continue
+            if job is not None:
+                ready.append((post, job))
+        if not ready:
+            return
+        job_ids = await self.outbox.enqueue_many([job for _, job in ready])
+        for (post, job), job_id in zip(ready, job_ids, strict=True):
+            await self._mark_dispatched(post, job, job_id, now, report)
+
+    async def _job_for(
+        self,
+        post: QueuedPost,
+        now: float,
+        articles: dict[str, Article | None],
+        report: TickReport,
+    ) -> DeliveryJob | None:
+        """The post's delivery job, rendered for its channel (None: skipped, with a reason).
+
+        `articles` caches the batch's articles: one article often goes to many channels.
+        """
+        if post.article_id not in articles:
+            articles[post.article_id] = await self.articles.get(post.article_id)
+        article = articles[post.article_id]
         channel = await self.channels.get(post.chat_id)
         if article is None or channel is None:
             reason = "article_missing" if article is None else "channel_missing"
             await self._drop(post, reason, report)
-            return
+            return None
         rubric = await rubric_of(article, self.rubrics)
-        now = self.clock.time()
-        job = DeliveryJob(
+        return DeliveryJob(
             id=post.job_key,
             kind="channel_post",
             chat_id=channel.id,
@@ -59,7 +104,10 @@ class PostDispatcher(PublishingPart):
             queued_post_id=post.id,
             content_hash=article.content_hash,
         )
-        job_id = await self.outbox.enqueue(job)
+
+    async def _mark_dispatched(
+        self, post: QueuedPost, job: DeliveryJob, job_id: str, now: float, report: TickReport
+    ) -> None:
         done = post.model_copy(
             update={"state": "dispatched", "dispatched_at": now, "job_id": job_id}
         )
@@ -67,7 +115,7 @@ class PostDispatcher(PublishingPart):
         if done.retracted_at is not None and await self._withdraw_job(done, report):
             return
         report.dispatched.append(done)
-        log.info("post %s (article %s) dispatched to %s", post.id, post.article_id, channel.id)
+        log.info("post %s (article %s) dispatched to %s", post.id, post.article_id, job.chat_id)
 
     async def _withdraw_job(self, post: QueuedPost, report: TickReport) -> bool:
         """A retraction came while the post was being handed over: take its job back if it
@@ -114,18 +162,25 @@ class PostDispatcher(PublishingPart):
         )
         await self.ledger.record(entry)
 
-    async def take_and_dispatch(self, post: QueuedPost, report: TickReport) -> bool:
-        """Move a queued or timed post to dispatching (if still there) and dispatch it."""
+    async def take(self, post: QueuedPost) -> QueuedPost | None:
+        """Move a queued or timed post to dispatching (None: it is no longer there)."""
         taking = post.model_copy(update={"state": "dispatching"})
         if not await self.queue.move(taking, "dispatching", self.clock.time()):
+            return None
+        return taking
+
+    async def take_and_dispatch(self, post: QueuedPost, report: TickReport) -> bool:
+        """Move a queued or timed post to dispatching (if still there) and dispatch it."""
+        taking = await self.take(post)
+        if taking is None:
             return False
         await self.dispatch(taking, report)
         return True
 
     async def dispatch_ids(self, post_ids: list[str], report: TickReport) -> None:
-        """Dispatch posts a claim script moved to the dispatching set."""
-        for post in await self.queue.get_many(post_ids):
-            await self.dispatch(post, report)
+        """Dispatch posts a claim script moved to the dispatching set (one batch)."""
+        if post_ids:
+            await self.dispatch_many(await self.queue.get_many(post_ids), report)
 
     async def recover(self, now: float, older_than: float, report: TickReport) -> None:
         """Finish dispatches a dead process left half done (claimed before `now - older_than`)."""

@@ -6,6 +6,7 @@ and rubric repositories; publishing depends only on these few methods.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from storage.models.article import Article, Rubric
@@ -17,6 +18,10 @@ class Outbox(Protocol):
 
     async def enqueue(self, job: DeliveryJob) -> str:
         """Store a job (idempotent for a given `job.id`); returns its id."""
+        ...
+
+    async def enqueue_many(self, jobs: Sequence[DeliveryJob]) -> list[str]:
+        """Store several jobs in one round trip (each as `enqueue` would); their ids."""
         ...
 
     async def cancel(self, job_id: str) -> bool:

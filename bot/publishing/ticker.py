@@ -4,7 +4,8 @@
 call it at the same moment. Per channel, the claim script compares the channel's mark (the
 last slot served, or the last post time in interval mode), advances it and pops the queue
 head in one step, so only one caller serves a slot. Timed posts are taken one by one with
-the same all-or-nothing move.
+the same all-or-nothing move. What a tick took is dispatched once every channel is served,
+in one batch (one outbox round trip for a 09:00 slot shared by many channels).
 
 Catch-up: a slot that came due more than `grace` seconds ago was missed (the bot was down,
 or the channel paused or inactive). Per channel policy: `publish_now` serves one post per
@@ -17,6 +18,7 @@ due time (one per `min_interval`) passed more than `grace` ago.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -24,12 +26,25 @@ from bot.publishing.dispatch import PostDispatcher, TickReport
 from bot.publishing.slots import quiet_at, slots_between
 from storage.channels import ChannelRepo
 from storage.models.channel import Channel
+from storage.models.queue import QueuedPost
 from storage.queue import QueueRepo
 
 log = logging.getLogger(__name__)
 
 DEFAULT_GRACE = 300.0
 DEFAULT_RECOVER_AFTER = 30.0
+
+
+@dataclass(slots=True)
+class Taken:
+    """What a tick took for dispatching: ids a channel claim moved, timed posts it moved.
+
+    They are dispatched together once every channel is served, so their jobs reach the
+    outbox in one batch.
+    """
+
+    post_ids: list[str] = field(default_factory=list)
+    posts: list[QueuedPost] = field(default_factory=list)
 
 
 def _at(ts: float) -> datetime:
@@ -60,19 +75,26 @@ class Ticker:
         report = TickReport()
         await self.dispatcher.recover(ts, self.recover_after, report)
         channels = {c.id: c for c in await self.channels.active()}
+        taken = Taken()
         for channel in channels.values():
             if not channel.paused:
-                await self._serve_channel(channel, ts, report)
-        await self._serve_timed(channels, ts, report)
+                await self._serve_channel(channel, ts, report, taken)
+        await self._serve_timed(channels, ts, report, taken)
+        claimed = await self.queue.get_many(taken.post_ids) if taken.post_ids else []
+        await self.dispatcher.dispatch_many([*claimed, *taken.posts], report)
         return report
 
-    async def _serve_channel(self, channel: Channel, ts: float, report: TickReport) -> None:
+    async def _serve_channel(
+        self, channel: Channel, ts: float, report: TickReport, taken: Taken
+    ) -> None:
         if channel.slots:
-            await self._serve_slots(channel, ts, report)
+            await self._serve_slots(channel, ts, report, taken)
         else:
-            await self._serve_interval(channel, ts, report)
+            await self._serve_interval(channel, ts, report, taken)
 
-    async def _serve_slots(self, channel: Channel, ts: float, report: TickReport) -> None:
+    async def _serve_slots(
+        self, channel: Channel, ts: float, report: TickReport, taken: Taken
+    ) -> None:
         mark = await self.queue.mark(channel.id)
         if mark is None:  # first sight of this channel: count slots from now on
             await self.queue.claim(
@@ -93,7 +115,7 @@ class Ticker:
             now=ts,
         )
         if claim.won:
-            await self.dispatcher.dispatch_ids(claim.post_ids, report)
+            taken.post_ids += claim.post_ids
 
     async def _count(
         self, channel: Channel, due: list[datetime], ts: float, report: TickReport
@@ -130,7 +152,9 @@ class Ticker:
                     post, "stale", report, age_s=round(age), limit_s=limit, policy="skip_older"
                 )
 
-    async def _serve_interval(self, channel: Channel, ts: float, report: TickReport) -> None:
+    async def _serve_interval(
+        self, channel: Channel, ts: float, report: TickReport, taken: Taken
+    ) -> None:
         """No slots: one post every `min_interval` seconds (all at once when it is 0).
 
         The catch-up policy applies to posts whose due time passed more than `grace` ago
@@ -156,7 +180,7 @@ class Ticker:
             channel.id, interval_mode=True, expected=last, mark=ts, count=count, now=ts
         )
         if claim.won:
-            await self.dispatcher.dispatch_ids(claim.post_ids, report)
+            taken.post_ids += claim.post_ids
 
     async def _missed_in_interval(self, channel: Channel, last: str | None, ts: float) -> int:
         """How many queued posts came due more than `grace` ago. In interval mode a post is
@@ -176,7 +200,7 @@ class Ticker:
         return missed
 
     async def _serve_timed(
-        self, channels: dict[int, Channel], ts: float, report: TickReport
+        self, channels: dict[int, Channel], ts: float, report: TickReport, taken: Taken
     ) -> None:
         """Timed posts whose time has come, unless their channel is paused or inactive.
 
@@ -197,4 +221,6 @@ class Ticker:
             if not post.silent and quiet_at(_at(ts), ZoneInfo(channel.timezone), channel.quiet):
                 # An editor's explicit time stands; in quiet hours the post goes out muted.
                 post = post.model_copy(update={"silent": True})
-            await self.dispatcher.take_and_dispatch(post, report)
+            moved = await self.dispatcher.take(post)
+            if moved is not None:
+                taken.posts.append(moved)
