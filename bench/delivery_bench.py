@@ -6,9 +6,9 @@ redis-server in a temp dir; the engine runs in this process.
 a. Limits off, then paid-broadcast mode (1000/s, sandbox limits on): messages per second
    delivered by one engine, and CPU per message next to a bare aiogram `send_message` loop
    at the same concurrency against the same sandbox in the same mode. All bookkeeping is
-   counted: the enqueue (the fan-out of pushes, one `enqueue` per channel post) and, for
-   the all-in figure, redis-server's own CPU for the Lua scripts (`INFO cpu`, before and
-   after). `cpu_ratio_in_process`: this process only; `cpu_ratio_all_in`: plus redis-server
+   counted: the enqueue (the fan-out of pushes; channel posts one batch per tick, as the
+   publishing ticker enqueues what a slot took in all channels) and, for the all-in
+   figure, redis-server's own CPU for the Lua scripts (`INFO cpu`, before and after). `cpu_ratio_in_process`: this process only; `cpu_ratio_all_in`: plus redis-server
    (target <= 1.5). Pushes (fan-out jobs sharing one payload) and channel posts (one job
    per post, carrying the post, with a pair lock) are measured separately. The bare loop
    and the engine run alternately, best of two each, since the machine is shared.
@@ -126,7 +126,8 @@ async def redis_cpu(redis: Redis) -> float:
 
 async def enqueue_load(outbox: OutboxRepo, load: Load, prefix: str) -> None:
     """Put the load in the outbox the way the features do: one fan-out per article for
-    pushes, one `enqueue` per post for channels."""
+    pushes; for channels one `enqueue_many` per tick, as the publishing ticker hands over
+    what it took (here: each tick serves a slot all the channels share, one post each)."""
     post = Post(method="sendMessage", text=TEXT, length=len(TEXT))
     chats = load.chats
     if load.kind == "push":
@@ -134,10 +135,11 @@ async def enqueue_load(outbox: OutboxRepo, load: Load, prefix: str) -> None:
             chunk = [(chat, 0.0) for chat in chats[: min(len(chats), load.count - n * len(chats))]]
             await outbox.enqueue_fanout(post, chunk, kind="push", article_id=f"{prefix}{n}")
         return
-    for i in range(load.count):
-        job = DeliveryJob(id=f"{prefix}-{i}", kind="channel_post", chat_id=chats[i % len(chats)],
-                          article_id=f"{prefix}{i}", post=post)  # fmt: skip
-        await outbox.enqueue(job)
+    for start in range(0, load.count, len(chats)):
+        tick = [DeliveryJob(id=f"{prefix}-{i}", kind="channel_post", chat_id=chats[i % len(chats)],
+                            article_id=f"{prefix}{i}", post=post)
+                for i in range(start, min(load.count, start + len(chats)))]  # fmt: skip
+        await outbox.enqueue_many(tick)
 
 
 async def engine_run(
