@@ -4,16 +4,17 @@ One loop per process (`run`), any number of processes on one Redis:
 1. claim a batch (channel lane first; the claim script drops pairs already published);
 2. reserve send times for the whole batch from the shared rate limiter (one round trip);
    jobs that could not go within `horizon` seconds are given back (deferred), unsent;
-3. send each job at its time, at most `concurrency` requests in flight;
+3. send each job at its time: the send pipe (`pipe.py`) releases each tick's jobs together
+   to a pool of `concurrency` workers (no task or timer per message);
 4. settle outcomes (complete / retry / fail, with ledger entries and stats) in batches,
    group-committed: results that arrive while a settle is in flight go in the next one;
 5. meanwhile renew the leases of jobs still held and reclaim other workers' expired leases.
 When idle it sleeps on the injected clock until the next job is due, or until an enqueue
 publishes on the wake channel.
 
-This module owns the loop and the batches; the tuning lives in `engine_config.py`, outcome
-recording in `outcomes.py`, group-committed settling in `settling.py`, and lease renewal and
-the wake listener in `background.py`.
+This module owns the loop and the batches; the tuning lives in `engine_config.py`, the
+release of paced sends in `pipe.py`, outcome recording in `outcomes.py`, group-committed
+settling in `settling.py`, and lease renewal and the wake listener in `background.py`.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ import asyncio
 import contextlib
 import logging
 import math
-from collections.abc import Coroutine
-from typing import Any
 from uuid import uuid4
 
 from redis.exceptions import RedisError
@@ -32,8 +31,9 @@ from bot.clock import Clock
 from bot.delivery.background import listen_for_wake, renew_leases
 from bot.delivery.engine_config import EngineConfig, EngineCounters
 from bot.delivery.outcomes import CompletedHook, ForbiddenHook, Hooks, MigrateHook, Outcomes
+from bot.delivery.pipe import SendPipe
 from bot.delivery.send_checks import SendCheck, SendChecks
-from bot.delivery.sender import Retry, Sender
+from bot.delivery.sender import Result, Retry, Sender, Sent
 from bot.delivery.settling import Settler
 from storage.models.delivery import DeliveryJob
 from storage.outbox import OutboxRepo
@@ -77,8 +77,7 @@ class DeliveryEngine:
         sender.on_migrate = self._hooks.run_migrate
         sender.pace = self._pace_extra_request
         self._held: dict[str, DeliveryJob] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._sem = asyncio.Semaphore(self.config.concurrency)
+        self._pipe = SendPipe(clock, self.config.send_tick)
         self._room = asyncio.Event()
         self._settler = Settler(
             outbox=outbox,
@@ -148,13 +147,16 @@ class DeliveryEngine:
         if self._use_wake:
             wake = listen_for_wake(self.outbox, self._wake)
             helpers.append(asyncio.create_task(wake, name="delivery:wake"))
+        self._pipe = SendPipe(self.clock, self.config.send_tick)
+        workers = [asyncio.create_task(self._work(), name="delivery:send")
+                   for _ in range(self.config.concurrency)]  # fmt: skip
         try:
             await self._loop()
         finally:
             for helper in helpers:
                 helper.cancel()
             await asyncio.gather(*helpers, return_exceptions=True)
-            await self._finish()
+            await self._finish(workers)
             self._running = False
             self._stopped.set()
 
@@ -213,7 +215,7 @@ class DeliveryEngine:
 
     def _room_to_claim(self) -> int:
         cfg = self.config
-        return min(cfg.capacity - len(self._held), cfg.queue_target - len(self._tasks))
+        return min(cfg.capacity - len(self._held), cfg.queue_target - self._pipe.size)
 
     async def _claim_and_dispatch(self, now: float, room: int) -> None:
         self._wake.clear()
@@ -276,7 +278,7 @@ class DeliveryEngine:
 
     # --- one batch ----------------------------------------------------------------------
     async def _dispatch(self, jobs: list[DeliveryJob], now: float) -> float | None:
-        """Reserve rate for the batch, start a send task per granted job, give back the rest.
+        """Reserve rate for the batch, put each granted job in the send pipe, give back the rest.
 
         Returns the moment worth claiming again when some jobs had to be given back.
         """
@@ -292,7 +294,7 @@ class DeliveryEngine:
         for job, reservation in zip(jobs, reservations, strict=True):
             self._held[job.id] = job
             if reservation.granted:
-                self._spawn(self._deliver(job, now, reservation.delay))
+                self._pipe.put(job, now, reservation.delay)
                 continue
             self.counters.deferred += 1
             self._settler.queue(self.outbox.deferral(job, now + reservation.delay))
@@ -322,35 +324,36 @@ class DeliveryEngine:
         for job in jobs:
             self._held.pop(job.id, None)
 
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    async def _work(self) -> None:
+        """One of `concurrency` workers: sends ready jobs one at a time until the pipe closes.
 
-    async def _deliver(self, job: DeliveryJob, now: float, delay: float) -> None:
-        try:
-            if delay > 0.0005:
-                await self.clock.sleep(self._release_time(now + delay) - self.clock.time())
-            async with self._sem:
-                if self._held_back(job):
-                    return
-                result = await self.sender.deliver(job)
+        A crash in the sender or in recording its outcome is logged and the job retried; it
+        never takes the worker down.
+        """
+        while (job := await self._pipe.get()) is not None:
+            try:
+                result = None if self._held_back(job) else await self.sender.deliver(job)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.exception("delivery of job %s crashed", job.id)
+                result = Retry("internal", repr(exc))
+            self._pipe.done()
             self._note_room()
-            await self._outcomes.handle(job, result)
+            if result is not None:
+                await self._record(job, result)
+
+    async def _record(self, job: DeliveryJob, result: Result) -> None:
+        try:
+            if isinstance(result, Sent):
+                self._outcomes.sent(job, result)
+            else:
+                await self._outcomes.handle(job, result)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            log.exception("delivery of job %s crashed", job.id)
+            log.exception("recording the outcome of job %s crashed", job.id)
             await self._outcomes.retry(job, Retry("internal", repr(exc)), self.clock.time())
-
-    def _release_time(self, slot: float) -> float:
-        """When a send booked for `slot` goes: the next tick of `send_tick` at or after it.
-
-        Never before its slot, so the pace holds; sends of one tick share one wake-up of
-        the event loop instead of one each (at 1000/s that is most of the pacing's CPU).
-        """
-        tick = self.config.send_tick
-        return math.ceil(slot / tick) * tick if tick > 0 else slot
 
     def _held_back(self, job: DeliveryJob) -> bool:
         """Give the job back unsent if its chat got a flood wait after it was given its time."""
@@ -380,15 +383,20 @@ class DeliveryEngine:
         await self._outcomes.flood_wait(chat_id, retry_after)
 
     # --- settling -----------------------------------------------------------------------
-    async def _settle_all(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+    async def _finish(self, workers: list[asyncio.Task[None]]) -> None:
+        """Let the pipe run dry (up to `stop_grace`), give back what no worker took yet,
+        stop the workers (a send still in flight then is cancelled: its lease expires and
+        another worker takes the job over), and settle every outcome."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.stop_grace
+        await self._pipe.wait_empty(self.config.stop_grace)
+        unstarted = self._pipe.close(len(workers))
+        now = self.clock.time()
+        for job in unstarted:
+            self.counters.deferred += 1
+            self._settler.queue(self.outbox.deferral(job, now))
+        _, late = await asyncio.wait(workers, timeout=max(0.1, deadline - loop.time()))
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
         await self._settler.drain()
-
-    async def _finish(self) -> None:
-        if self._tasks:
-            _, late = await asyncio.wait(list(self._tasks), timeout=self.config.stop_grace)
-            for task in late:
-                task.cancel()
-            await asyncio.gather(*late, return_exceptions=True)
-        await self._settle_all()

@@ -86,14 +86,19 @@ class Outcomes:
         self.hooks = hooks
         self.paused: dict[int, float] = {}
 
+    def sent(self, job: DeliveryJob, result: Sent) -> None:
+        """Record that Telegram accepted `job` (no waiting: the common case stays cheap)."""
+        self.counters.sent += 1
+        completion = self.outbox.completion(
+            job, result.message_id, self.clock.time(), result.detail
+        )
+        self.settler.queue(completion)
+
     async def handle(self, job: DeliveryJob, result: Result) -> None:
         """Record what one send attempt of `job` came to."""
         now = self.clock.time()
         if isinstance(result, Sent):
-            self.counters.sent += 1
-            self.settler.queue(
-                self.outbox.completion(job, result.message_id, now, detail=result.detail)
-            )
+            self.sent(job, result)
         elif isinstance(result, Retry):
             await self.retry(job, result, now)
         else:
