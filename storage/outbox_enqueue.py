@@ -58,8 +58,8 @@ class OutboxEnqueue(OutboxCore):
         ids: list[str] = []
         scores = self._scores(jobs)
         for start in range(0, len(jobs), ENQUEUE_CHUNK):
-            args: list[ScriptArg] = [*self._job_t, self.keys.outbox_wake()]
             end = start + ENQUEUE_CHUNK
+            args: list[ScriptArg] = [*self._job_t, self.keys.outbox_wake()]
             for job, score in zip(jobs[start:end], scores[start:end], strict=True):
                 job_id, body = _identified(job)
                 args += (job_id, job.lane, repr(score), body)

@@ -1,5 +1,8 @@
 """Delivery outcomes: build a job's settlement, then apply many settlements in one script.
 
+The settlements travel as one JSON argument (13 strings each): one long argument is far
+cheaper for the client to send than thirteen short ones per job.
+
 A settlement changes the job's state, writes its ledger entry and bumps the day's stats
 together: complete, fail, retry (an attempt counted, or not for Telegram's flood waits)
 or defer (given back unsent).
@@ -7,6 +10,7 @@ or defer (given back unsent).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -119,12 +123,12 @@ class OutboxOutcomes(OutboxCore):
         """Apply many outcomes in one script: job state, ledger entries and stats together."""
         if not settlements:
             return 0
+        ops = json.dumps([_settle_fields(s) for s in settlements], ensure_ascii=False,
+                         separators=(",", ":"))  # fmt: skip
         args: list[ScriptArg] = [
             repr(now), "", *self._job_t, *self._ledger_t, *self._log_t,
-            self.log_cap, self.done_ttl_ms, self.keys.outbox_wake(),
+            self.log_cap, self.done_ttl_ms, self.keys.outbox_wake(), ops,
         ]  # fmt: skip
-        for s in settlements:
-            args += _settle_fields(s)
         keys = [*self._lane_keys(), *self._state_keys(), self.stats.day_key(now)]
         return int(await self._scripts["SETTLE"](keys=keys, args=args))
 
@@ -182,7 +186,7 @@ def _job_json(job: DeliveryJob) -> str:
     return job.model_dump_json(exclude={"post"} if job.payload_ref else None)
 
 
-def _settle_fields(s: Settlement) -> list[ScriptArg]:
+def _settle_fields(s: Settlement) -> list[str]:
     job = s.job
     keep = "0" if job.payload_ref else "1"
     return [

@@ -50,16 +50,29 @@ local function advance()
   while used[front] do used[front] = nil; front = front + 1 end
 end
 advance()
-local tats, dirty, out = {}, {}, {}
+-- Every chat's TAT and pause, read in one MGET per thousand keys.
+local tats, dirty, out, chats, wanted = {}, {}, {}, {}, {}
+for i = 10, #ARGV do
+  if not wanted[ARGV[i]] then wanted[ARGV[i]] = true; chats[#chats + 1] = ARGV[i] end
+end
+local names = {}
+for i, chat in ipairs(chats) do
+  names[2 * i - 1] = ARGV[6] .. chat .. ARGV[7]
+  names[2 * i] = ARGV[8] .. chat .. ARGV[9]
+end
+local values = {}
+for i = 1, #names, 1000 do
+  local got = redis.call('MGET', unpack(names, i, math.min(#names, i + 999)))
+  for j = 1, #got do values[i + j - 1] = got[j] end
+end
+for i, chat in ipairs(chats) do
+  local tat, pause = tonumber(values[2 * i - 1] or '0'), values[2 * i]
+  if pause then tat = math.max(tat, tonumber(pause)) end
+  tats[chat] = tat
+end
 for i = 10, #ARGV do
   local chat = ARGV[i]
   local tat = tats[chat]
-  if tat == nil then
-    tat = tonumber(redis.call('GET', ARGV[6] .. chat .. ARGV[7]) or '0')
-    local pause = redis.call('GET', ARGV[8] .. chat .. ARGV[9])
-    if pause then tat = math.max(tat, tonumber(pause)) end
-    tats[chat] = tat
-  end
   local slot = math.max(front, math.ceil(math.max(now, tat) * rate - 1e-3))
   while used[slot] do slot = slot + 1 end
   local t = math.max(now, slot / rate)
