@@ -68,8 +68,7 @@ class OutboxOutcomes(OutboxCore):
         status = _DONE_STATUS[job.kind]
         ledger = ""
         if status and job.article_id:
-            info: dict[str, object] = {"job_id": job.id, **(detail or {})}
-            ledger = _entry(job, status, now, message_id=message_id, detail=info).model_dump_json()
+            ledger = _completed_json(job, status, now, message_id, detail)
         mid = "null" if message_id is None else str(message_id)
         return Settlement("c", job, status or "", ledger, _DONE_STAT[job.kind], mid)
 
@@ -180,6 +179,23 @@ def _entry(
         reason=reason,
         detail=detail or {},
     )
+
+
+def _completed_json(
+    job: DeliveryJob,
+    status: LedgerStatus,
+    now: float,
+    message_id: int | None,
+    detail: dict[str, object] | None,
+) -> str:
+    """`LedgerEntry` JSON of a delivered job, written directly: every delivered message has
+    one, and building the model costs more than sending the message's outcome. The fields
+    and their order are the model's (`LEDGER_LUA` reads the status by position)."""
+    entry = {
+        "article_id": job.article_id, "chat_id": job.chat_id, "status": status, "at": now,
+        "message_id": message_id, "reason": None, "detail": {"job_id": job.id, **(detail or {})},
+    }  # fmt: skip
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
 
 
 def _job_json(job: DeliveryJob) -> str:

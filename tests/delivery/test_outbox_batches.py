@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 
 from storage.keys import Keys
 from storage.ledger import LedgerRepo
-from storage.models.delivery import DeliveryJob
+from storage.models.delivery import DeliveryJob, LedgerEntry
 from storage.outbox import OutboxRepo, Settlement
 from tests.delivery.helpers import T0, job, text_post
 
@@ -108,3 +108,18 @@ async def test_a_batch_trims_each_log_to_its_cap(redis: Redis, keys: Keys) -> No
     await outbox.settle([outbox.completion(j, 10 + i, T0) for i, j in enumerate(claimed)], T0)
     events = await LedgerRepo(redis, keys).events("p1")
     assert [e.message_id for e in events] == [12, 13, 14]
+
+
+async def test_a_completion_is_recorded_exactly_as_the_ledger_model_writes_it(
+    redis: Redis, keys: Keys
+) -> None:
+    outbox = OutboxRepo(redis, keys, time_source=lambda: T0)
+    sent = job(-1001, "a1", job_id="post-1")
+    details: list[tuple[float, dict[str, object]]] = [
+        (T0 + 0.123456, {"pinned": True}), (T0, {"pin_failed": "нет прав «x»"}),
+    ]  # fmt: skip
+    for now, detail in details:
+        written = outbox.completion(sent, 77, now, detail).ledger_json
+        model = LedgerEntry(article_id="a1", chat_id=-1001, status="published", at=now,
+                            message_id=77, detail={"job_id": "post-1", **detail})  # fmt: skip
+        assert written == model.model_dump_json()
