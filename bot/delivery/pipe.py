@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+from collections.abc import Awaitable
 
 from bot.clock import Clock
 from storage.models.delivery import DeliveryJob
@@ -53,9 +54,10 @@ class SendPipe:
         """When a send booked for `slot` goes: the next tick at or after it."""
         return math.ceil(slot / self.tick) * self.tick if self.tick > 0 else slot
 
-    async def get(self) -> DeliveryJob | None:
-        """The next ready job, in order (None: the pipe is closed, the worker stops)."""
-        return await self._ready.get()
+    def get(self) -> Awaitable[DeliveryJob | None]:
+        """The next ready job, in order (None: the pipe is closed, the worker stops); the
+        queue's own awaitable, not a coroutine around it."""
+        return self._ready.get()
 
     def done(self) -> None:
         """A worker finished with one job (sent, held back or crashed)."""

@@ -219,7 +219,7 @@ class Sender:
             job.chat_id,
             text,
             parse_mode=parse_mode,
-            disable_notification=job.silent,
+            disable_notification=_silent(job),
             reply_markup=_markup(job),
             allow_paid_broadcast=self._paid(),
         )
@@ -269,7 +269,7 @@ class Sender:
             photo,
             caption=caption,
             parse_mode=parse_mode,
-            disable_notification=job.silent,
+            disable_notification=_silent(job),
             reply_markup=_markup(job),
             allow_paid_broadcast=self._paid(),
         )
@@ -292,7 +292,7 @@ class Sender:
         await self._extra_request(job.chat_id)
         try:
             await self.bot.pin_chat_message(
-                job.chat_id, message_id, disable_notification=job.silent
+                job.chat_id, message_id, disable_notification=_silent(job)
             )
         except TelegramRetryAfter as exc:
             return float(exc.retry_after)
@@ -352,6 +352,12 @@ class Sender:
                 return Sent(job.message_id, {"already_deleted": True})
             raise
         return Sent(job.message_id)
+
+
+def _silent(job: DeliveryJob) -> bool | None:
+    """`disable_notification` for the job: True, or left out (Telegram's default is to
+    notify), so an ordinary send carries one parameter less to encode."""
+    return True if job.silent else None
 
 
 def _markup(job: DeliveryJob) -> InlineKeyboardMarkup | None:
