@@ -8,7 +8,8 @@ a. Limits off, then paid-broadcast mode (1000/s, sandbox limits on): messages pe
    at the same concurrency against the same sandbox in the same mode. All bookkeeping is
    counted: the enqueue (the fan-out of pushes; channel posts one batch per tick, as the
    publishing ticker enqueues what a slot took in all channels) and, for the all-in
-   figure, redis-server's own CPU for the Lua scripts (`INFO cpu`, before and after). `cpu_ratio_in_process`: this process only; `cpu_ratio_all_in`: plus redis-server
+   figure, redis-server's own CPU for the Lua scripts (`INFO cpu`, before and after).
+   `cpu_ratio_in_process`: this process only; `cpu_ratio_all_in`: plus redis-server
    (target <= 1.5). Pushes (fan-out jobs sharing one payload) and channel posts (one job
    per post, carrying the post, with a pair lock) are measured separately. The bare loop
    and the engine run alternately, best of two each, since the machine is shared.
