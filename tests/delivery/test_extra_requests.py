@@ -21,6 +21,10 @@ from tests.fixtures_sandbox import sandbox_bot
 PINNED = 40
 BAD_HTML = 10
 SLACK = 0.05  # a request starts at its slot or a little later, never earlier
+# A request can start late on a loaded machine while the next one keeps its slot, so two
+# starts may be closer than their slots by that lateness; without a slot the extra request
+# would follow within milliseconds.
+LATENESS = 0.5
 
 
 async def test_pins_and_resends_keep_the_global_and_per_chat_pace(
@@ -64,11 +68,11 @@ async def test_pins_and_resends_keep_the_global_and_per_chat_pace(
     for channel in channels:
         [sent] = requests.of("sendMessage", chat_id=channel)
         [pin] = requests.of("pinChatMessage", chat_id=channel)
-        assert pin.start - sent.start >= 60 / limits.chat_per_min - SLACK
+        assert pin.start - sent.start >= 60 / limits.chat_per_min - LATENESS
     for user in users:
         refused, resent = requests.of("sendMessage", chat_id=user)
         assert refused.error == "400" and resent.ok
-        assert resent.start - refused.start >= 1 / limits.private_per_sec - SLACK
+        assert resent.start - refused.start >= 1 / limits.private_per_sec - LATENESS
     [_, moved] = [r for r in requests.to_chats() if r.chat_id in (group, supergroup)]
     assert moved.chat_id == supergroup and moved.ok
 
