@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from redis.asyncio import Redis
-from redis.exceptions import WatchError
 
 from storage.keys import Keys
 from storage.models.channel import Channel, ChannelRights, ChannelStatus
+from storage.watched import update_json_model
 
 Mutation = Callable[[Channel], Channel | None]
 
@@ -72,24 +72,9 @@ class ChannelRepo:
         `mutate` returns the new channel, or None to leave it unchanged. Returns the stored
         result, or None when there is no such channel.
         """
-        key = self._k.channel(chat_id)
-        async with self._r.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    await pipe.watch(key)
-                    raw = await pipe.get(key)
-                    if not raw:
-                        return None
-                    current = Channel.model_validate_json(raw)
-                    changed = mutate(current.model_copy(deep=True))
-                    if changed is None:
-                        return current
-                    pipe.multi()  # type: ignore[no-untyped-call]
-                    pipe.set(key, changed.model_dump_json())
-                    await pipe.execute()
-                    return changed
-                except WatchError:
-                    continue
+        return await update_json_model(
+            self._r, self._k.channel(chat_id), Channel, mutate, Channel.model_dump_json
+        )
 
     async def set_status(
         self,

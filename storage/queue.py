@@ -17,6 +17,7 @@ from redis.exceptions import WatchError
 
 from storage.keys import Keys
 from storage.models.queue import QueuedPost
+from storage.watched import update_json_model
 
 Target = Literal["none", "queue", "scheduled", "dispatching"]
 Mutation = Callable[[QueuedPost], QueuedPost]
@@ -212,21 +213,7 @@ class QueueRepo:
     async def update(self, post_id: str, mutate: Mutation) -> QueuedPost | None:
         """Apply `mutate` to the stored post atomically (optimistic WATCH, retried); the
         stored result, or None when there is no such post. Its place in queues is kept."""
-        key = self._k.post(post_id)
-        async with self._r.pipeline(transaction=True) as pipe:
-            while True:
-                try:
-                    await pipe.watch(key)
-                    raw = await pipe.get(key)
-                    if not raw:
-                        return None
-                    changed = mutate(QueuedPost.model_validate_json(raw))
-                    pipe.multi()  # type: ignore[no-untyped-call]
-                    pipe.set(key, _dump(changed))
-                    await pipe.execute()
-                    return changed
-                except WatchError:
-                    continue
+        return await update_json_model(self._r, self._k.post(post_id), QueuedPost, mutate, _dump)
 
     async def dispatching_before(self, cutoff: float) -> list[str]:
         """Posts claimed before `cutoff` whose dispatch never finished (a crashed process)."""
