@@ -7,12 +7,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 DATA_DIR=/da
 ENV SANDBOX_HOST=0.0.0.0 SANDBOX_PORT=8081
 
 WORKDIR /app
+# Dependencies first, every one pinned and hashed in the production lock (its own layer, so a code
+# change does not reinstall them); then the project itself, built without fetching anything.
+COPY requirements-prod.lock ./
+RUN pip install --require-hashes --no-deps -r requirements-prod.lock
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 COPY sandbox ./sandbox
-RUN pip install . \
+RUN pip install --no-deps --no-build-isolation . \
     && useradd --create-home --uid 10001 vestnik \
     && mkdir -p /data && chown vestnik /data
 

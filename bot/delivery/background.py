@@ -50,4 +50,4 @@ async def listen_for_wake(outbox: OutboxRepo, wake: asyncio.Event) -> None:
         log.exception("wake channel lost; falling back to polling")
     finally:
         with contextlib.suppress(RedisError):
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await pubsub.aclose()

@@ -279,7 +279,7 @@ async def test_enqueue_wakes_engines_only_when_the_lane_gets_a_new_earliest_job(
                 break
             wakes += message is not None
     finally:
-        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        await pubsub.aclose()
     assert wakes == 3
 
 
@@ -323,5 +323,5 @@ async def test_enqueue_many_wakes_engines_once(
                 break
             wakes += message is not None
     finally:
-        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        await pubsub.aclose()
     assert wakes == 1  # the later batch lands behind the burst: no wake for it
