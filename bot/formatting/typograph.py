@@ -32,9 +32,6 @@ from bot.formatting.typograph_units import nbsp_numbers, tie_units
 
 __all__ = ["typograph"]
 
-_DIGIT = re.compile(r"\d")
-_ROMAN = re.compile(r"[IVXL]")
-_DASH = re.compile(r"[-‒–—]")
 _LEADING = re.compile(r"\A[\s\ufeff]++")
 
 
@@ -47,7 +44,8 @@ def typograph(text: str) -> str:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _LEADING.sub("", text)  # spaces and a byte order mark left by a Windows editor
+    if text[:1].isspace() or text[:1] == "\ufeff":  # a byte order mark from a Windows editor
+        text = _LEADING.sub("", text)
     if not text:
         return text
     tokens: list[str] = []
@@ -64,11 +62,11 @@ def _apply_rules(text: str) -> str:
     (Typograf's last rule) runs first: it changes letters that other rules look at."""
     text = symbols(clean_spaces(keyboard_layout(text)))
     text = spaces(text)
-    has_digit = _DIGIT.search(text) is not None
+    has_digit = _has_digit(text)
     if has_digit:
         text = numbers(text)
-    has_roman = _ROMAN.search(text) is not None
-    if _DASH.search(text):
+    has_roman = "I" in text or "V" in text or "X" in text or "L" in text
+    if "-" in text or "–" in text or "—" in text or "‒" in text:
         text = dashes(text, has_digit, has_roman)
     text = hyphens(text)
     text = punctuation(text)
@@ -76,10 +74,26 @@ def _apply_rules(text: str) -> str:
     text = after_punctuation(text)
     if has_digit:
         text = group_digits(tie_units(text))
-    text = nbsp_words(text)
+    text = nbsp_words(text, has_digit)
     if has_digit or has_roman:
         text = nbsp_numbers(text, has_roman)
     text = particles(text)
     if has_digit:
         text = dates(text)
     return text
+
+
+def _has_digit(text: str) -> bool:
+    """Whether `text` has an ASCII digit (ten substring searches beat one `\\d` scan)."""
+    return (
+        "0" in text
+        or "1" in text
+        or "2" in text
+        or "3" in text
+        or "4" in text
+        or "5" in text
+        or "6" in text
+        or "7" in text
+        or "8" in text
+        or "9" in text
+    )

@@ -30,19 +30,16 @@ from bot.formatting.typograph_rules import (
 
 __all__ = ["dashes", "hyphens"]
 
-# A dash between spaces: `слово - слово` -> `слово\u00a0— слово`.
-_MAIN = re.compile(rf"{SP}{DASH}(?=[ \u00a0\n])")
-# After a closing quote or a comma: `», – заявил` -> `»,\u00a0— заявил`.
-_SPEECH = re.compile(rf"([»“”‟›‘\",]){SP}?{DASH}{SP}")
+# A dash with a space after it; what it becomes depends on what is before it (`_spaced_dashes`).
+_DASH_BEFORE_SPACE = re.compile(r"(?:--?|[‒–—])(?=[ \u00a0\n])")
+_SPEECH_MARKS = frozenset('»“”‟›‘",')
+_SENTENCE_ENDS = frozenset(".…?!")
+_LOWER_CHARS = re.compile(f"[{LOWER}]")
 # A dialogue line: `- Привет` -> `—\u00a0Привет`.
 _LINE_START = re.compile(rf"^([{PH_CLASS}]*){DASH}{SP}", re.M)
 _LINE_DASH_HINT = re.compile(rf"[{PH_CLASS}]*[-‒–—]")
-# A new remark after a sentence: `ушёл. - Куда?` -> `ушёл. —\u00a0Куда?`. Not before a lower-case
-# word (`Куда? - спросил он`: the author's words, the dash stays with the remark) and not after
-# an abbreviation or an initial (`в 2024 г. - рекорд`), see `_new_remark`.
-_AFTER_SENTENCE = re.compile(rf"([.…?!]){SP}{DASH}{SP}(?![{LOWER}])")
-_SPACED_HINT = re.compile(r"[-‒–—][ \u00a0\n]")
-_RANGE_HINT = re.compile(r"[-‒–—](?:(?<=\d[-‒–—])|(?<=\d[ \u00a0][-‒–—]))")
+_RANGE_HINT = re.compile(r"-(?:(?<=\d-)|(?<=\d[ \u00a0]-))")
+_OTHER_RANGE_HINT = re.compile(r"[‒–—](?:(?<=\d[‒–—])|(?<=\d[ \u00a0][‒–—]))")
 
 _YEARS = re.compile(
     rf"(\d(?<![\w.\-/]\d)\d{{3}})({SP}?{DASH}{SP}?)(\d{{4}})(?=({SP}?г)|(?![\w\-–/]|[.,]\d))"
@@ -70,11 +67,13 @@ _DASH_AFTER = r"(?=[\u00a0 .?:!]|$)"
 _IZZA = re.compile(rf"([Ии])(?<![^ \n][Ии])з (за|под){_DASH_AFTER}")
 _KA = re.compile(rf" ка(?=(?:сь)?(?:[\u00a0 ,.?:!]|$))(?<=[{LETTER}] ка)")
 _KOE = re.compile(rf"([Кк](?<![^ \n][Кк])о[ей])\s(?=[а-яё]{{3,}}+{_DASH_AFTER})")
+_KOE_HINT = re.compile(r"о[ей]\s(?<=(?<![^ \n])[Кк]о[ей]\s)")
 _TAKI = re.compile(
     r"(?<![а-яёА-ЯЁ])(верно|довольно|опять|прямо|так|вс[её]|действительно|неужели)\sтаки"
     + _DASH_AFTER
 )
 _TO = re.compile(rf"(?: -|- | )(то|либо|нибудь){_DASH_AFTER}")
+_TO_HINT = re.compile(rf"то{_DASH_AFTER}(?<=[ -]то)")
 _TO_WORDS = frozenset(
     "откуда куда где когда зачем почему как какой какое каком какая какие каким каких какими "
     "какую что чего чей чем чьи чьим кто кого кому кем".split()
@@ -82,7 +81,14 @@ _TO_WORDS = frozenset(
 _WORD_END = re.compile(rf"(?<![{CYR}\w])[{CYR}]+\Z")
 _WORD_START = re.compile(rf" ?([{CYR}]+)(?![{CYR}\w])")
 # Months (nominative, prepositional) and weekdays joined by a dash: `июнь-июль`, `в мае-июне`.
-_WORD_DASH = re.compile(rf"(?:--?|[‒–—])(?= ?[{CYR}])")
+_RANGE_WORD = (
+    "(?i:янв|фев|мар|апр|ма[йея]|июн|июл|авг|сен|окт|ноя|дек|пон|вто|сре|чет|пят|суб|вос)"
+)
+_WORD_DASH = re.compile(rf"(?:--?|[‒–—])(?= ?{_RANGE_WORD})")
+_WORD_DASH_HINTS = tuple(
+    (dash, re.compile(rf"{dash}(?:(?<=[а-яёА-ЯЁ]{dash})|(?<=[а-яёА-ЯЁ] {dash}))(?= ?{_RANGE_WORD})"))
+    for dash in "-–—‒"
+)
 _RANGE_WORDS = (
     frozenset(MONTHS_NOM.split("|")),
     frozenset(MONTHS_PRE.split("|")),
@@ -92,17 +98,16 @@ _RANGE_WORDS = (
 
 def dashes(text: str, has_digit: bool, has_roman: bool) -> str:
     """Em dashes between words and in dialogue, en dashes in ranges, hyphens, the minus."""
-    spaced = _SPACED_HINT.search(text) is not None
-    if spaced:  # `слово - слово`, `», - заявил`
-        text = _MAIN.sub(NBSP + EM, text)
-        text = _SPEECH.sub(rf"\1{NBSP}{EM} ", text)
+    if _spaced_dash(text):  # `слово - слово`, `», - заявил`, `ушёл. - Куда?`
+        text = _spaced_dashes(text)
     if "\n" in text or _LINE_DASH_HINT.match(text):  # `- Привет`
         text = _LINE_START.sub(rf"\1{EM}{NBSP}", text)
-    if spaced:  # `ушёл. - Куда?`
-        text = _AFTER_SENTENCE.sub(_new_remark, text)
     if has_roman and _ROMAN_HINT.search(text):
         text = _CENTURIES.sub(rf"\1{EN}\2", text)
-    if has_digit and _RANGE_HINT.search(text):
+    if has_digit and (
+        _RANGE_HINT.search(text)
+        or (("–" in text or "—" in text or "‒" in text) and _OTHER_RANGE_HINT.search(text))
+    ):
         text = _numeric_ranges(text)
     text = _word_ranges(text)
     if has_digit and "-" in text:
@@ -110,11 +115,53 @@ def dashes(text: str, has_digit: bool, has_roman: bool) -> str:
     return text
 
 
-def _new_remark(match: re.Match[str]) -> str:
-    """`ушёл. - Куда?` -> `ушёл. —\u00a0Куда?`, but `2024 г.\u00a0— Рекорд` stays."""
-    if match.group(1) == "." and ends_abbreviation(match.string, match.start(1)):
-        return match.group(0)
-    return f"{match.group(1)} {EM}{NBSP}"
+def _spaced_dash(text: str) -> bool:
+    """Whether some dash has a space (or a line end) after it."""
+    return (
+        "—" in text
+        or "‒" in text
+        or ("-" in text and ("- " in text or "-\u00a0" in text or "-\n" in text))
+        or ("–" in text and ("– " in text or "–\u00a0" in text or "–\n" in text))
+    )
+
+
+def _spaced_dashes(text: str) -> str:
+    """Each dash with a space after it, by what stands before it (Typograf's ru/dash/main and
+    ru/dash/directSpeech in one pass):
+
+    - after a closing quote or a comma: `», - заявил` -> `»,\u00a0— заявил`;
+    - after a sentence, before a new remark: `ушёл. - Куда?` -> `ушёл. —\u00a0Куда?`, but not
+      before lower-case author's words (`Куда? - спросил он`: the dash stays with the remark)
+      nor after an abbreviation or an initial (`в 2024 г. - рекорд`);
+    - after a space: `слово - слово` -> `слово\u00a0— слово`.
+    """
+    out: list[str] = []
+    last = 0
+    for match in _DASH_BEFORE_SPACE.finditer(text):
+        start, end = match.start(), match.end()
+        if start < last:
+            continue
+        spaced = start > 0 and text[start - 1] in " \u00a0"
+        mark = text[start - 2] if spaced and start > 1 else text[start - 1 : start]
+        after = text[end]
+        if mark in _SPEECH_MARKS and after != "\n":
+            out += [text[last : start - 1 if spaced else start], NBSP, EM, " "]
+            last = end + 1
+        elif spaced and mark in _SENTENCE_ENDS and after != "\n" and _new_remark(text, start, end):
+            out += [text[last : start - 1], " ", EM, NBSP]
+            last = end + 1
+        elif spaced:
+            out += [text[last : start - 1], NBSP, EM]
+            last = end
+    return "".join(out) + text[last:] if out else text
+
+
+def _new_remark(text: str, start: int, end: int) -> bool:
+    """Whether the dash at `start` opens a new remark: no lower-case word after it, and the
+    full stop before it closes no abbreviation (`2024 г.\u00a0— рекорд` stays)."""
+    if _LOWER_CHARS.match(text, end + 1):
+        return False
+    return not (text[start - 2] == "." and ends_abbreviation(text, start - 2))
 
 
 def _numeric_ranges(text: str) -> str:
@@ -147,7 +194,7 @@ def _number_range(match: re.Match[str]) -> str:
 
 def _word_ranges(text: str) -> str:
     """`июнь-июль`, `в мае -июне`, `понедельник-пятница` -> an en dash without spaces."""
-    if "-" not in text and "–" not in text and "—" not in text and "‒" not in text:
+    if not any(dash in text and hint.search(text) for dash, hint in _WORD_DASH_HINTS):
         return text
     out: list[str] = []
     last = 0
@@ -166,15 +213,15 @@ def _word_ranges(text: str) -> str:
 
 def hyphens(text: str) -> str:
     """`из за` -> `из-за`, `скажи ка`, `кое кто`, `так таки`, `кто то`, `как то`."""
-    if "з за" in text or "з под" in text:
+    if "з " in text and ("з за" in text or "з под" in text):
         text = _IZZA.sub(r"\1з-\2", text)
     if " ка" in text:
         text = _KA.sub("-ка", text)
-    if "ое " in text or "ой " in text:
+    if ("ое" in text or "ой" in text) and _KOE_HINT.search(text):
         text = _KOE.sub(r"\1-", text)
     if "таки" in text:
         text = _TAKI.sub(r"\1-таки", text)
-    if "то" in text or "либо" in text or "нибудь" in text:
+    if _TO_HINT.search(text) or "либо" in text or "нибудь" in text:
         text = _TO.sub(_to, text)
     return text
 

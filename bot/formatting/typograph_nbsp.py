@@ -56,12 +56,21 @@ _SHORT_LAST_NUMBER = re.compile(
     r" (?<=[а-яёА-ЯЁ] )(?=\d{1,2}[-+−%'\"»)]?(?:[.!?…](?: [А-ЯЁ]|$)|$))", re.M
 )
 _SHORT_LAST_WORD = re.compile(r" (?<=[а-яё\d] )(?=[а-яёА-ЯЁ]{1,3}[.!?…](?: [А-ЯЁ]|\Z))")
-_SHORT_LAST_HINT = re.compile(r"[.!?…](?: [А-ЯЁ]|\Z)")
+_SHORT_LAST_NUMBER_HINT = re.compile(r"\.(?= [А-ЯЁ]|$)(?:(?<=\d\.)|(?<=\d[-+−%'\"»)]\.))", re.M)
+_NUMBER_MARKS = "-+−%'\"»)"
+# A necessary condition, anchored on the full stop: a word of up to three letters before it.
+_SHORT_LAST_HINT = re.compile(
+    r"\.(?= [А-ЯЁ]|\Z)(?:(?<= [а-яёА-ЯЁ]\.)|(?<= [а-яёА-ЯЁ]{2}\.)|(?<= [а-яёА-ЯЁ]{3}\.))"
+)
+
 
 # Particles stick to the word before them (Typograf's ru/nbsp/beforeParticle).
 _PARTICLE_BEFORE_MARK = re.compile(r" (?<=[А-ЯЁа-яё] )(ли|ль|же|ж|бы|б)(?=[,;:?!\"‘“»])")
 _PARTICLE_MIDDLE = re.compile(r"[ \u00a0](?<=[А-ЯЁа-яё][ \u00a0])(ли|ль|же|ж|бы|б)[ \u00a0]")
-_PARTICLE_HINT = re.compile(r"[ \u00a0](?<=[А-ЯЁа-яё][ \u00a0])(?:л[иь]|же?|бы?)(?![а-яё])")
+_PARTICLE_HINTS = (
+    re.compile(r" (?<=[А-ЯЁа-яё] )(?:л[иь]|же?|бы?)(?![а-яё])"),
+    re.compile("\u00a0(?<=[А-ЯЁа-яё]\u00a0)(?:л[иь]|же?|бы?)(?![а-яё])"),
+)
 
 # --- abbreviations, initials, addresses ---------------------------------------------------------
 
@@ -114,7 +123,11 @@ _BEFORE_NUMBER: tuple[tuple[str, re.Pattern[str]], ...] = (
         + r" *+(?=\d++(?:[\s.,?!;:]|$))")),
     ("эт.", re.compile(_dotted(r" \t\n", "эт") + r" *+(?=-?\d)")),
 )
+_DOT_DIGIT = re.compile(r"\. *+\d")
 _HOUSE = re.compile(r"(?<![^\s])((?i:дом|п-д)) *+(?=\d)")
+_HOUSE_HINTS = (re.compile(r"ом *+(?=\d)"), re.compile(r"-д *+(?=\d)"))
+_SEE_HINT = re.compile(r"м\.(?<=[сСиИ]м\.)")
+_DISTRICT_HINT = re.compile(r"к(?=р|-н)(?<=[мМ]к)")
 _DISTRICT = re.compile(r"(?<![^\s])((?i:мкр-н|мк-н|мкр\.|мкрн))\s")
 _TOWN = re.compile(r"г\.(?<=(?<![^ \n])г\.)(?<!\d[ \u00a0]г\.) ?(?=[А-ЯЁ])")
 _SEE = re.compile(
@@ -126,31 +139,41 @@ _PARAGRAPH_SIGN = re.compile(r"¶ ?(?=\d)")
 _PS = re.compile(
     rf"(?<![^\s{PH_CLASS}])[pPзЗ]\.[ \u00a0]?([pPзЗ]\.[ \u00a0]?)?[sSыЫ]\.:? "
 )
+_PS_HINT = re.compile(r"\.(?<=[pPзЗ]\.)[ \u00a0]?(?:[pPзЗ]\.[ \u00a0]?)?[sSыЫ]\.")
 # Legal forms before a name: `ООО «Ромашка»`, `ТОО «Самрук»`.
 _LEGAL = re.compile(
-    r"(?<![а-яёА-ЯЁa-zA-Z])(ООО|ОАО|ЗАО|НИИ|ПБОЮЛ|ТОО|ПАО|НАО|РГП|КГП|ГКП|РГКП|КГУ|РГУ) "
+    "([ОИПУЛ]) (?:(?<=(?<![а-яёА-ЯЁa-zA-Z])(?:ООО|ОАО|ЗАО|НИИ|ТОО|ПАО|НАО|РГП|КГП|ГКП|КГУ|РГУ) )"
+    "|(?<=(?<![а-яёА-ЯЁa-zA-Z])РГКП )|(?<=(?<![а-яёА-ЯЁa-zA-Z])ПБОЮЛ ))"
 )
 
 
-def nbsp_words(text: str) -> str:
+def nbsp_words(text: str, has_digit: bool) -> str:
     """No-break spaces after short words, in abbreviations, with initials, legal forms, №, §."""
     if "." in text:
         text = _addresses(text)
-        if "P" in text or "p" in text or "з." in text or "З." in text:
+        if _PS_HINT.search(text):
             text = _PS.sub(_ps, text)
     text = _inserting(text)
     text = _SHORT_WORD_SPACE.sub(NBSP, text)
-    if _SHORT_LAST_HINT.search(text):
+    if "!" in text or "?" in text or "…" in text or _SHORT_LAST_HINT.search(text):
         text = _SHORT_LAST_WORD.sub(NBSP, text)
+    if has_digit and (
+        "!" in text
+        or "?" in text
+        or "…" in text
+        or "\n" in text
+        or text[-1:].isdigit()
+        or (text[-1:] in _NUMBER_MARKS and text[-2:-1].isdigit())
+        or _SHORT_LAST_NUMBER_HINT.search(text)
+    ):
         text = _SHORT_LAST_NUMBER.sub(NBSP, text)
-    if "О " in text or "П " in text or "И " in text or "У " in text:
-        text = _LEGAL.sub(rf"\1{NBSP}", text)
+    text = _LEGAL.sub(rf"\1{NBSP}", text)
     return text
 
 
 def particles(text: str) -> str:
     """`Он бы сказал` -> `Он\u00a0бы сказал` (runs after the number rules, like Typograf's)."""
-    if _PARTICLE_HINT.search(text):
+    if _PARTICLE_HINTS[0].search(text) or (NBSP in text and _PARTICLE_HINTS[1].search(text)):
         text = _PARTICLE_BEFORE_MARK.sub(rf"{NBSP}\1", text)
         text = _PARTICLE_MIDDLE.sub(rf"{NBSP}\1 ", text)
     return text
@@ -175,16 +198,17 @@ def _inserting(text: str) -> str:
 def _addresses(text: str) -> str:
     """`ул. Абая`, `д. 5`, `г. Алматы`, `стр. 5`, `см. ниже`, `мкр. Самал`."""
     text = _ADDRESS.sub(f".{NBSP}", text)
-    for needle, pattern in _BEFORE_NUMBER:
-        if needle in text:
-            text = pattern.sub(f".{NBSP}", text)
+    if _DOT_DIGIT.search(text):
+        for needle, pattern in _BEFORE_NUMBER:
+            if needle in text:
+                text = pattern.sub(f".{NBSP}", text)
     if "г." in text:
         text = _TOWN.sub(f"г.{NBSP}", text)
-    if "м." in text:
+    if _SEE_HINT.search(text):
         text = _SEE.sub(_see, text)
-    if "дом" in text or "Дом" in text or "п-д" in text:
+    if any(hint.search(text) for hint in _HOUSE_HINTS):
         text = _HOUSE.sub(rf"\1{NBSP}", text)
-    if "мк" in text or "Мк" in text:
+    if _DISTRICT_HINT.search(text):
         text = _DISTRICT.sub(rf"\1{NBSP}", text)
     return text
 

@@ -27,11 +27,13 @@ __all__ = ["dates", "group_digits", "numbers", "symbols"]
 
 # --- symbols ----------------------------------------------------------------------------------
 
+_COPY_HINT = re.compile(r"\((?i:r|c|с|tm)\)")
 _COPY: tuple[Rule, ...] = (
     (re.compile(r"\((?i:r)\)"), "®"),
     (re.compile(r"(?i:copyright )?\((?i:c|с)\)"), "©"),
     (re.compile(r"\((?i:tm)\)"), "™"),
 )
+_NUMERO_RUN = re.compile("№№++")
 _ARROW_RIGHT = re.compile(r"(?<!-)->(?!>)")
 _ARROW_LEFT = re.compile(r"(?<!<)<-(?!-)")
 # `25 C` -> `25 °C` (tied with a no-break space, where Typograf puts a breakable thin one).
@@ -54,8 +56,15 @@ _MATH: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("+-", re.compile(r"(?<!\+)\+-"), "±"),
 )
 _TIMES = re.compile(r"(\d)[ \u00a0]?[xх][ \u00a0]?(?=\d)")
+_TIMES_HINTS = tuple(
+    re.compile(rf"{x}(?:(?<=\d{x})|(?<=\d[ \u00a0]{x}))(?=[ \u00a0]?\d)") for x in "xх"
+)
+_DEGREES_HINTS = tuple(
+    re.compile(rf"{c}(?:(?<=\d{c})|(?<=\d[ \u00a0\u2009]{c}))(?!\w)") for c in "CF"
+)
 # `3.5%` -> `3,5%`: the Russian decimal comma before a percent, degree or times sign.
 _DECIMAL = re.compile(r"(?<![^\s])(\d++)\.(?=\d++[ \u00a0\u2009\u202f]*+[%‰°×x])")
+_DECIMAL_HINT = re.compile(r"\.(?<=\d\.)(?=\d++[ \u00a0\u2009\u202f]*+[%‰°×x])")
 _ORDINAL_ENDINGS = {
     "ый": "й", "ой": "й", "ая": "я", "ое": "е", "ые": "е", "ым": "м", "ом": "м", "ых": "х",
     "ого": "го", "ому": "му", "ыми": "ми",
@@ -67,29 +76,30 @@ _ORDINAL = re.compile(
 
 def symbols(text: str) -> str:
     """©, ™, ®, ≠, ≤, ≥, ≅, ±, arrows and `№№` -> `№` (before the spaces are fixed)."""
-    if "(" in text:
+    if "(" in text and _COPY_HINT.search(text):
         text = run(text, _COPY)
-    for needle, pattern, sign in _MATH:
-        if needle in text:
-            text = pattern.sub(sign, text)
-    if "->" in text:
+    if "=" in text or "+" in text:
+        for needle, pattern, sign in _MATH:
+            if needle in text:
+                text = pattern.sub(sign, text)
+    if ">" in text and "->" in text:
         text = _ARROW_RIGHT.sub("→", text)
-    if "<-" in text:
+    if "<" in text and "<-" in text:
         text = _ARROW_LEFT.sub("←", text)
-    if "№№" in text:
-        text = text.replace("№№", "№")
+    if "№" in text and "№№" in text:
+        text = _NUMERO_RUN.sub("№", text)
     return text
 
 
 def numbers(text: str) -> str:
     """°C, ½, ×, the decimal comma and short ordinals (once the spaces are fixed)."""
-    if "C" in text or "F" in text:
+    if ("C" in text or "F" in text) and any(h.search(text) for h in _DEGREES_HINTS):
         text = _DEGREES.sub(rf"\1{NBSP}°\2", text)
-    if "/" in text:
+    if "/" in text and ("1/2" in text or "1/4" in text or "3/4" in text):
         text = run(text, _FRACTIONS)
-    if "x" in text or "х" in text:
+    if ("x" in text or "х" in text) and any(h.search(text) for h in _TIMES_HINTS):
         text = _TIMES.sub(rf"\1{TIMES}", text)
-    if "." in text:
+    if "." in text and _DECIMAL_HINT.search(text):
         text = _DECIMAL.sub(r"\1,", text)
     if "-" in text:
         text = _ORDINAL.sub(lambda m: "-" + _ORDINAL_ENDINGS[m.group(1)], text)
@@ -105,6 +115,11 @@ _SPACED_GROUPS = re.compile(
 )
 # Five digits and more, not glued to a word, a code sign or another number.
 _LONG = re.compile(r"(?<![\w\-–/#№])(?<!\d[.,])([1-9]\d{4,14}+)(?![\w\-])")
+_FIVE_DIGITS = re.compile(r"\d\d\d\d\d")
+_GROUP_HINTS = (
+    re.compile(r" (?<=\d )(?=\d\d\d(?!\d))"),
+    re.compile("[\u00a0\u2009](?<=\\d[\u00a0\u2009])(?=\\d\\d\\d(?!\\d))"),
+)
 _SPACES = re.compile(r"[ \u00a0\u2009]")
 # A code, not a quantity: the number right after one of these words is left as typed.
 _CODE_WORDS = re.compile(
@@ -115,8 +130,11 @@ _CODE_WORDS = re.compile(
 
 def group_digits(text: str) -> str:
     """`1000000` and `1 000 000` -> `1 000 000` with narrow no-break spaces (five digits up)."""
-    text = _LONG.sub(lambda m: _grouped(m, text), text)
-    if " " in text or NBSP in text or THIN in text:
+    if _FIVE_DIGITS.search(text):
+        text = _LONG.sub(lambda m: _grouped(m, text), text)
+    if _GROUP_HINTS[0].search(text) or (
+        (NBSP in text or THIN in text) and _GROUP_HINTS[1].search(text)
+    ):
         text = _SPACED_GROUPS.sub(lambda m: _narrow(m, text), text)
     return text
 
@@ -147,7 +165,7 @@ _ISO_DATE = re.compile(
 _WEEKDAY_AFTER_DATE = re.compile(
     rf"(?<=\d)([ \u00a0])(?i:({MONTHS_GEN})),([ \u00a0])(?i:({WEEKDAYS}))(?![{LETTER}])"
 )
-_DATE_HINT = re.compile(r"[-./](?<=\d\d[-./])\d\d[-./]\d\d")
+_DATE_HINTS = tuple(re.compile(rf"\{sep}(?<=\d\d\{sep})\d\d\{sep}\d\d") for sep in "-./")
 _WEEKDAY_HINT = re.compile(
     r",[ \u00a0](?i:понедельник|вторник|сред|четверг|пятниц|суббот|воскресень)"
 )
@@ -155,7 +173,7 @@ _WEEKDAY_HINT = re.compile(
 
 def dates(text: str) -> str:
     """`2024-05-12` -> `12.05.2024`; `2 Мая, Понедельник` -> `2 мая, понедельник`."""
-    if _DATE_HINT.search(text):
+    if any(sep in text and hint.search(text) for sep, hint in zip("-./", _DATE_HINTS)):
         text = _ISO_DATE.sub(r"\4.\3.\1", text)
     if _WEEKDAY_HINT.search(text):
         text = _WEEKDAY_AFTER_DATE.sub(

@@ -13,6 +13,7 @@ could be given back, and block comments stop at the next `<!--`.
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 
 from bot.formatting.typograph_rules import PH_CLASS, PH_FIRST, PH_LAST, QUOTES
@@ -70,8 +71,10 @@ _WWW_HINT = re.compile(r"\.(?<=[wW][wW][wW]\.)")
 _PLUS_DIGIT = re.compile(r"\+\d")
 _PAREN_DIGIT = re.compile(r"\(\d")
 _DIGITS_DASHED = re.compile(r"-(?<=\d-)\d\d-\d")
-_IDENTIFIER_HINT = re.compile(r"[0-9](?<=[A-Za-zА-ЯЁа-яё\-][0-9])")
-_ENGLISH_HINT = re.compile(rf"[{QUOTES}][A-Za-z]")
+# An identifier worth protecting has a hyphen before a digit (`Су-27`, `A1000-2000`); one
+# without (`COP29`) is safe anyway, as no rule touches a digit glued to a letter.
+_IDENTIFIER_HINT = re.compile(r"-(?<=[A-Za-zА-ЯЁа-яё0-9]-)(?=[0-9])")
+_ENGLISH_HINTS = tuple((mark, re.compile(f"{mark}(?=[A-Za-z])")) for mark in QUOTES)
 
 
 def _needed_branches(text: str) -> int:
@@ -83,7 +86,7 @@ def _needed_branches(text: str) -> int:
         mask |= 2
     if "&" in text:
         mask |= 4
-    if "://" in text or _WWW_HINT.search(text):
+    if (":" in text and "://" in text) or (("w" in text or "W" in text) and _WWW_HINT.search(text)):
         mask |= 8
     if "@" in text:
         mask |= 16 | 256
@@ -92,18 +95,45 @@ def _needed_branches(text: str) -> int:
     if (
         ("+" in text and _PLUS_DIGIT.search(text))
         or ("(" in text and _PAREN_DIGIT.search(text))
-        or _DIGITS_DASHED.search(text)
+        or ("-" in text and _DIGITS_DASHED.search(text))
     ):
         mask |= 64
-    if PLACEHOLDER.search(text):
+    if _beyond_bmp(text) and PLACEHOLDER.search(text):
         mask |= 128
     if "#" in text:
         mask |= 256
-    if _IDENTIFIER_HINT.search(text):
+    if "-" in text and _IDENTIFIER_HINT.search(text):
         mask |= 512
-    if _ENGLISH_HINT.search(text):
+    if _english_quotation(text):
         mask |= 1024
     return mask
+
+
+def _beyond_bmp(text: str) -> bool:
+    """Whether `text` may hold a character beyond U+FFFF (only such can be a placeholder).
+
+    CPython stores a string with one at four bytes a character, so its size tells in O(1)
+    what a scan would. Calibrated at import; where sizes do not behave so, always "maybe".
+    """
+    return _UCS2_BASE is None or sys.getsizeof(text) > _UCS2_BASE + 2 * len(text)
+
+
+def _ucs2_base() -> int | None:
+    """`getsizeof` of a 2-byte string minus two bytes a character, if that is how it grows."""
+    one, two = sys.getsizeof("\u0436"), sys.getsizeof("\u0436\u0436")
+    wide = sys.getsizeof("\u0436\U0001f600")
+    return one - 2 if two - one == 2 and wide > two else None
+
+
+_UCS2_BASE = _ucs2_base()
+
+
+def _english_quotation(text: str) -> bool:
+    """Whether a quotation mark is followed by a Latin letter."""
+    for mark, hint in _ENGLISH_HINTS:
+        if mark in text and hint.search(text):
+            return True
+    return False
 
 
 @lru_cache(maxsize=512)

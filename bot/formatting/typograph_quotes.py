@@ -12,26 +12,21 @@ from __future__ import annotations
 
 import re
 
-from bot.formatting.typograph_rules import PH_CLASS, QUOTES
+from bot.formatting.typograph_rules import PH_FIRST, PH_LAST, QUOTES
 
 __all__ = ["quotes"]
 
-_LEFT_BEFORE = rf"\s(\[{{:;,{PH_CLASS}"
-_LEFT_AFTER = r"[^\s.,;:!?)\]}\-–—"
-_RIGHT_AFTER = rf"[\s!?.:;#*,…)\]}}/\-–—{PH_CLASS}]"
-
-_LEFT = re.compile(
-    rf"([{QUOTES}](?<![^{_LEFT_BEFORE}][{QUOTES}])[{QUOTES}]{{0,2}})(?={_LEFT_AFTER}])"
-)
-_RIGHT = re.compile(rf"([{QUOTES}](?<=[^\s][{QUOTES}])[{QUOTES}]{{0,2}})(?={_RIGHT_AFTER}|$)")
-# The same two rules for a lone mark (no mark beside it), with a fixed replacement: they run
-# first, and the general ones only when the text has a run of marks.
-_LEFT_ONE = re.compile(
-    rf"[{QUOTES}](?<![^{_LEFT_BEFORE}][{QUOTES}])(?={_LEFT_AFTER}{QUOTES}])"
-)
-_RIGHT_ONE = re.compile(rf"[{QUOTES}](?<=[^\s{QUOTES}][{QUOTES}])(?={_RIGHT_AFTER}|$)")
-_RUN = re.compile(f"[{QUOTES}]{{2}}")
-_HINT = re.compile(f"[{QUOTES}]")
+_LEFT_BEFORE = frozenset("([{:;,")
+_NOT_LEFT_AFTER = frozenset(".,;:!?)]}-–—")
+_RIGHT_AFTER = frozenset("!?.:;#*,…)]}/-–—")
+_FIRST_PH, _LAST_PH = chr(PH_FIRST), chr(PH_LAST)
+_PH = f"{_FIRST_PH}-{_LAST_PH}"
+# A lone straight quote: closing after a non-space before a space, punctuation or the end;
+# opening after a space, bracket, `:;,` or the start before what can start a quotation.
+_RIGHT_STRAIGHT = re.compile(rf'"(?<=[^\s{QUOTES}]")(?=[\s!?.:;#*,…)\]}}/\-–—{_PH}]|$)')
+_LEFT_STRAIGHT = re.compile(rf'"(?<![^\s(\[{{:;,{_PH}]")(?=[^\s.,;:!?)\]}}\-–—{QUOTES}])')
+# A run of up to three marks is classified as one: `""` after a word closes twice.
+_MARKS = re.compile(f"[{QUOTES}]{{1,3}}")
 _GUILLEMETS = re.compile('[«»"]')
 # A « opened after another on the same line: only then nesting has work to do.
 _NESTED_HINT = re.compile("«[^»\n«]*+«")
@@ -39,20 +34,55 @@ _NESTED_HINT = re.compile("«[^»\n«]*+«")
 
 def quotes(text: str) -> str:
     """«» for straight and English quotes, „“ for quotes inside quotes."""
-    if _HINT.search(text) is None:
+    straight, others = '"' in text, _other_marks(text)
+    if straight and not others and '""' not in text:
+        text = _RIGHT_STRAIGHT.sub("»", text)  # the common case: only lone straight quotes
+        text = _LEFT_STRAIGHT.sub("«", text)
+    elif straight or others:
+        text = _MARKS.sub(_classify, text)
+    else:
         return text
-    runs = _RUN.search(text) is not None
-    text = _LEFT_ONE.sub("«", text)
-    if runs:
-        text = _LEFT.sub(lambda m: "«" * len(m.group(1)), text)
-    text = _RIGHT_ONE.sub("»", text)
-    if runs:
-        text = _RIGHT.sub(lambda m: "»" * len(m.group(1)), text)
-    if "„" in text or "“" in text:
-        text = text.replace("„", "«").replace("“", "»")
     if _NESTED_HINT.search(text) is None:
         return text
     return "\n".join(_nest_line(line) for line in text.split("\n"))
+
+
+def _other_marks(text: str) -> bool:
+    """Whether `text` has a quotation mark other than the straight one."""
+    return (
+        "«" in text
+        or "»" in text
+        or "“" in text
+        or "”" in text
+        or "„" in text
+        or "‟" in text
+        or "‹" in text
+        or "›" in text
+    )
+
+
+def _classify(match: re.Match[str]) -> str:
+    """Closing (after a non-space, before a space, punctuation or the end), else opening
+    (after a space, bracket, `:;,` or the start, before what can start a quotation), else kept.
+
+    The neighbours of a run are never marks themselves, so one pass sees what two would.
+    """
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if after in _QUOTE_CHARS:
+        return match.group()  # a run longer than three marks: left as typed
+    if before and not before.isspace() and before not in _QUOTE_CHARS:
+        if not after or after.isspace() or after in _RIGHT_AFTER or _FIRST_PH <= after <= _LAST_PH:
+            return "»" * (end - start)
+    if (
+        not before or before.isspace() or before in _LEFT_BEFORE or _FIRST_PH <= before <= _LAST_PH
+    ) and (after and not after.isspace() and after not in _NOT_LEFT_AFTER):
+        return "«" * (end - start)
+    return match.group()
+
+
+_QUOTE_CHARS = frozenset(QUOTES)
 
 
 def _nest_line(line: str) -> str:

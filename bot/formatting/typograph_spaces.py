@@ -34,7 +34,7 @@ _REPEATED_NEWLINES = re.compile(r"\n{3,}+")
 _REPEATED_SPACES = re.compile(r"[ \t](?<=[^\n \t][ \t])[ \t]++")
 # Not before a quotation mark: whether it opens or closes is known only later (see
 # `after_punctuation`).
-_AFTER_COLON = re.compile(rf"(?<=[^\d²³½¼¾{PH_CLASS}]):(?=[^)\",:.…?\s/\\{PH_CLASS}{QUOTES}‘])")
+_AFTER_COLON = re.compile(rf":(?<=[^\d²³½¼¾{PH_CLASS}]:)(?=[^)\",:.…?\s/\\{PH_CLASS}{QUOTES}‘])")
 _AFTER_COMMA = re.compile(rf",(?<=.,)(?=[^)\",:.…?\s/\\{PH_CLASS}{QUOTES}‘])(?!(?<=\d,)\d)")
 _AFTER_MARKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("?", re.compile(rf"\?(?={_NOT_AFTER_MARK})")),
@@ -49,29 +49,33 @@ _INSIDE_BRACKETS: tuple[Rule, ...] = (
     (re.compile(r" ++\]"), "]"),
 )
 _BEFORE_DOT = re.compile(r" (?<![!?:;,.…] )(?=(?:\.|\.\.\.)(?:\s|$))")
-_BEFORE_PERCENT = re.compile(r"[ \u00a0](?<=\d[ \u00a0])(?=[%‰‱])")
+_BEFORE_PERCENT = (re.compile(r" (?<=\d )(?=[%‰‱])"), re.compile("\u00a0(?<=\\d\u00a0)(?=[%‰‱])"))
 _BEFORE_PUNCTUATION = re.compile(r" (?<![!?:;,.…] )(?=[!?:;,](?!\)))")
-_BETWEEN_MARKS = re.compile(r"(?<=[!?]) (?=[!?])")
+_BETWEEN_MARKS = re.compile(r" (?<=[!?] )(?=[!?])")
 _DOUBLED: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    (",,", re.compile(r"(?<!,),,(?!,)"), ","),
-    ("::", re.compile(r"(?<!:)::(?!:)"), ":"),
-    ("..", re.compile(r"(?<![!?.])\.\.(?!\.)"), "."),
-    (";;", re.compile(r"(?<!;);;(?!;)"), ";"),
-    ("??", re.compile(r"(?<!\?)\?\?(?!\?)"), "?"),
+    (",", re.compile(r"(?<!,),,(?!,)"), ","),
+    (":", re.compile(r"(?<!:)::(?!:)"), ":"),
+    (".", re.compile(r"(?<![!?.])\.\.(?!\.)"), "."),
+    (";", re.compile(r"(?<!;);;(?!;)"), ";"),
+    ("?", re.compile(r"(?<!\?)\?\?(?!\?)"), "?"),
 )
 _EXCLAMATIONS: tuple[Rule, ...] = (
     (re.compile(r"(?<!!)!!(?!!)"), "!"),
     (re.compile(r"(?<!!)!!!!(?!!)"), "!!!"),
 )
 _EXCLAMATION_QUESTION = re.compile(r"(?<!!)!\?(?![?!])")
-_SPACE_HINT = re.compile(r" [.!?:;,%)\]]|[(\[] ")
+_SPACE_HINT = re.compile(r" (?=[.!?:;,%)\]])")
 # Typograf's `ru/space/afterHellip`: `продолжена...Но` and `?..да` get their space here.
 _AFTER_HELLIP: tuple[Rule, ...] = (
-    (re.compile(r"(?<=[а-яё])(\.\.\.|…)(?=[А-ЯЁ])"), r"\1 "),
-    (re.compile(r"(?<=[?!]\.\.)(?=[а-яёa-zА-ЯЁA-Z])"), " "),
+    (re.compile(r"\.\.\.(?<=[а-яё]\.\.\.)(?=[А-ЯЁ])"), "... "),
+    (re.compile(r"…(?<=[а-яё]…)(?=[А-ЯЁ])"), "… "),
+    (re.compile(r"\.\.(?<=[?!]\.\.)(?=[а-яёa-zА-ЯЁA-Z])"), ".. "),
 )
 # `2019год` -> `2019 год`.
-_YEAR_WORD = re.compile(r"(?<![^ \u00a0])(\d{3,4})(?=год(?:[ауе]|ом)?(?![а-яёa-z]))")
+_YEAR_WORD = re.compile(
+    r"год(?:(?<=(?<![^ \u00a0])\d\d\dгод)|(?<=(?<![^ \u00a0])\d\d\d\dгод))"
+    r"(?=(?:[ауе]|ом)?(?![а-яёa-z]))"
+)
 
 
 def clean_spaces(text: str) -> str:
@@ -90,7 +94,7 @@ def clean_spaces(text: str) -> str:
 
 def spaces(text: str) -> str:
     """Doubled marks, spaces after `,` `:` `;` `!` `?` and before `(`, none before `.` `,` `)`."""
-    if "! " in text or "? " in text:
+    if ("!" in text or "?" in text) and ("! " in text or "? " in text):
         text = _BETWEEN_MARKS.sub("", text)
     text = _marks(text)
     if ":" in text:
@@ -102,12 +106,12 @@ def spaces(text: str) -> str:
             text = pattern.sub(mark + " ", text)
     if "(" in text:
         text = _BEFORE_BRACKET.sub(" (", text)
-    if _SPACE_HINT.search(text):
+    if ("(" in text and "( " in text) or ("[" in text and "[ " in text) or _SPACE_HINT.search(text):
         text = _fix_spaces_before(text)
     if "." in text and ("..." in text or "…" in text):
         text = run(text, _AFTER_HELLIP)
     if "год" in text:
-        text = _YEAR_WORD.sub(r"\1 ", text)
+        text = _YEAR_WORD.sub(" год", text)
     return text
 
 
@@ -119,12 +123,12 @@ def _marks(text: str) -> str:
     """
     while True:
         before = text
-        if "!!" in text:
+        if "!" in text and "!!" in text:
             text = run(text, _EXCLAMATIONS)
-        for needle, pattern, single in _DOUBLED:
-            if needle in text:
+        for mark, pattern, single in _DOUBLED:
+            if mark in text and mark + mark in text:
                 text = pattern.sub(single, text)
-        if "!?" in text:
+        if "!" in text and "!?" in text:
             text = _EXCLAMATION_QUESTION.sub("?!", text)
         if text == before:
             return text
@@ -134,7 +138,10 @@ def _fix_spaces_before(text: str) -> str:
     """No space inside brackets or before `.`, `,`, `!`, `?`, `:`, `;`, `%`."""
     text = run(text, _INSIDE_BRACKETS)
     text = _BEFORE_DOT.sub("", text)
-    text = _BEFORE_PERCENT.sub("", text)
+    if "%" in text or "‰" in text or "‱" in text:
+        text = _BEFORE_PERCENT[0].sub("", text)
+        if NBSP in text:
+            text = _BEFORE_PERCENT[1].sub("", text)
     text = _BEFORE_PUNCTUATION.sub("", text)
     return _BETWEEN_MARKS.sub("", text)
 
@@ -143,11 +150,14 @@ def _fix_spaces_before(text: str) -> str:
 
 _APOSTROPHE = re.compile(rf"'(?<=[{RU_EN}]')(?=[{RU_EN}])")
 _HELLIP = re.compile(r"(?<!\.)\.{3,4}+(?!\.)")
-_HELLIP_COMMA = re.compile(r"(?<!\.)(?:\.\.\.|…),")
-_MARK_HELLIP = re.compile(r"(?<=[!?])(?:\.\.\.|…)(?!\.)")
+_HELLIP_COMMA = re.compile(r"…,(?<!\.…,)")
+_MARK_HELLIP = re.compile(r"…(?<=[!?]…)(?!\.)")
 # A comma before «а» and «но» (Typograf's `ru/punctuation/ano`).
 _ANO = re.compile(rf"[ \n](?<=[^«„\[(!?,:;\-‒–—\s{PH_CLASS}][ \n])(?=(?:а|но)[ \u00a0\n])")
-_ANO_HINT = re.compile(r"[ \n](?:а|но)\s")
+_ANO_HINTS = (
+    re.compile(r"а(?<=[ \n]а)(?=[ \u00a0\n])"),
+    re.compile(r"но(?<=[ \n]но)(?=[ \u00a0\n])"),
+)
 
 
 def punctuation(text: str) -> str:
@@ -155,12 +165,14 @@ def punctuation(text: str) -> str:
     if "'" in text:
         text = _APOSTROPHE.sub("’", text)
     dots = "..." in text
-    if dots or "…" in text:
-        if dots:
-            text = _HELLIP.sub("…", text)
-        text = _HELLIP_COMMA.sub("…", text)
-        text = _MARK_HELLIP.sub("..", text)
-    if _ANO_HINT.search(text):
+    if dots:
+        text = _HELLIP.sub("…", text)
+    if "…" in text:
+        if "…," in text:
+            text = _HELLIP_COMMA.sub("…", text)
+        if "!…" in text or "?…" in text:
+            text = _MARK_HELLIP.sub("..", text)
+    if any(hint.search(text) for hint in _ANO_HINTS):
         text = _ANO.sub(lambda m: "," + m.group(), text)
     return text
 
@@ -180,7 +192,7 @@ def after_punctuation(text: str) -> str:
     """A space after `…`, `?..`, `!..` before the next sentence, and in `:«` and `,«`."""
     if "…" in text or ".." in text:
         text = run(text, _SPACE_AFTER_HELLIP)
-    if ":" in text or "," in text:
+    if ":«" in text or ",«" in text or ":„" in text or ",„" in text:
         text = _GLUED_QUOTE.sub(lambda m: " " + m.group(), text)
     if "»" in text:
         text = _QUOTE_DASH.sub(f"»{NBSP}{EM} ", text)

@@ -25,20 +25,25 @@ _UNITS = (
 _DOTTED = r"руб\.|коп\.|долл\."
 # Signs: tied when typed with a space (`25 °C`, `100 ₸`); `5%` and `25°` stay glued.
 _SIGNS = r"°C|°F|°|₸|₽|€|\$"
+_UNIT_START = "[кмсдгтцлчМГКТВ°₸₽€$р]"
 _NUMBER_UNIT = re.compile(
-    rf"(\d)(?<![{LETTER}]\d)(?:[ \u00a0]?(?=(?:{_UNITS})(?![{LETTER}\d])|{_DOTTED})"
+    rf"(\d)(?=[ \u00a0]?{_UNIT_START})(?<![{LETTER}]\d)(?:[ \u00a0]?(?=(?:{_UNITS})(?![{LETTER}\d])|{_DOTTED})"
     rf"|[ \u00a0](?=(?:{_SIGNS})(?![{LETTER}\d])))"
 )
 _DAY_MONTH = re.compile(r" (?<=\d )(?=(?i:янв|фев|мар|апр|ма[ейя]|июн|июл|авг|сен|окт|ноя|дек))")
-_POWER = re.compile(r"(?<=\d\u00a0)(км|мм|см|дм|м)([23])(?![\w²³])")
+_POWER = re.compile(
+    r"м([23])(?![\w²³])(?:(?<=\d\u00a0м[23])|(?<=\d\u00a0[кмсд]м[23]))"
+)
 _SUPERSCRIPT = {"2": "²", "3": "³"}
 _UNTIE_AFTER_UNIT = re.compile(
-    r"(?<=\d\u00a0)((?:км|мм|см|дм|м|кг|мг|г|т|ц|л|мл|га|ч)[²³]?)\u00a0(?=[а-яё])"
+    "\u00a0(?=[а-яё])(?:(?<=\\d\u00a0[мгтлцч]\u00a0)|(?<=\\d\u00a0[мг]²\u00a0)|(?<=\\d\u00a0м³\u00a0)"
+    "|(?<=\\d\u00a0(?:км|мм|см|дм|кг|мг|мл|га)\u00a0)|(?<=\\d\u00a0(?:км|мм|см|дм)[²³]\u00a0))"
 )
 # `1941–1945 г.г.`, `1941–1945 г.` -> `1941–1945\u00a0гг.` (Typograf's ru/nbsp/years).
 _YEARS_ABBREVIATION = re.compile(
     r"(\d(?<!\d\d)\d{3}[-‒–—]\d{4})[ \u00a0]?г\.?(?:[ \u00a0]?г\.)?(?=[,;:?!\"‘“»\s]|$)", re.M
 )
+_YEARS_HINT = re.compile(r"г(?:(?<=\d\d\d\dг)|(?<=\d\d\d\d[ \u00a0]г))")
 # A century and its word: `XIX в.`, `XVIII–XIX вв.`, `XX века`; `в.в.` and `в. в.` become `вв.`
 _CENTURY = re.compile(
     r"([IVXL](?<![\w\-][IVXL])[IVXL]*+(?:[-–][IVXL]++)?)[ \u00a0]?"
@@ -56,11 +61,11 @@ def nbsp_numbers(text: str, has_roman: bool) -> str:
     """Tie days to months, year ranges to `гг.`, centuries to their word; superscript km2."""
     if " " in text:
         text = _DAY_MONTH.sub(NBSP, text)
-    if "г" in text:
+    if _YEARS_HINT.search(text):
         text = _YEARS_ABBREVIATION.sub(rf"\1{NBSP}гг.", text)
-    if "м" in text:
-        text = _POWER.sub(lambda m: m.group(1) + _SUPERSCRIPT[m.group(2)], text)
-        text = _UNTIE_AFTER_UNIT.sub(r"\1 ", text)
+    if "м2" in text or "м3" in text:
+        text = _POWER.sub(lambda m: "м" + _SUPERSCRIPT[m.group(1)], text)
+    text = _UNTIE_AFTER_UNIT.sub(" ", text)
     if has_roman:
         text = _CENTURY.sub(_century, text)
     return text
