@@ -44,6 +44,7 @@ SLOTS: dict[str, w.Slot] = {
     "subject": w.pick(w.SUBJECTS),
     "subject_lower": lambda rng: rng.choice(w.SUBJECTS).lower(),
     "subject_gen": w.pick(("Минфина", "Нацбанка", "акимата", "Минздрава", "Бюро статистики")),
+    "subject_gen_city": w.pick(("Алматы", "Астаны", "Шымкента", "Караганды", "Актобе")),
     "verb": w.pick(w.VERBS),
     "verb_past_pl": w.pick(("построили", "открыли", "приняли", "зарегистрировали")),
     "noun": w.pick(w.NOUNS),
