@@ -21,8 +21,10 @@ from bot.formatting.abbreviations import ends_abbreviation
 __all__ = ["cut_text", "cut_words"]
 
 ELLIPSIS = "…"
-_SENTENCE_END = re.compile(r"[.!?…]+[»“\")\]]*(?=[ \n])")
-_CUT_END = re.compile(r"([.!?…]+)([»“\")\]]*)\Z")
+# A run of end marks is matched from its first mark only (the lookbehind), so a long run of
+# dots costs one scan, not one scan per dot.
+_SENTENCE_END = re.compile(r"[.!?…](?<![.!?…][.!?…])[.!?…]*+[»“\")\]]*+(?=[ \n])")
+_CUT_END = re.compile(r"([.!?…](?<![.!?…][.!?…])[.!?…]*+)([»“\")\]]*+)\Z")
 _TRAILING_JUNK = " \t\n,;:—–-(«„"
 # A sentence cut must keep at least this share of the room, else a word cut uses it better.
 _MIN_SENTENCE_SHARE = 0.5

@@ -75,8 +75,7 @@ def _apply_rules(text: str) -> str:
     if has_digit:
         text = group_digits(tie_units(text))
     text = nbsp_words(text, has_digit)
-    if has_digit or has_roman:
-        text = nbsp_numbers(text, has_roman)
+    text = nbsp_numbers(text, has_roman)
     text = particles(text)
     if has_digit:
         text = dates(text)

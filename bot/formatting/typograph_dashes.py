@@ -42,7 +42,8 @@ _RANGE_HINT = re.compile(r"-(?:(?<=\d-)|(?<=\d[ \u00a0]-))")
 _OTHER_RANGE_HINT = re.compile(r"[‒–—](?:(?<=\d[‒–—])|(?<=\d[ \u00a0][‒–—]))")
 
 _YEARS = re.compile(
-    rf"(\d(?<![\w.\-/]\d)\d{{3}})({SP}?{DASH}{SP}?)(\d{{4}})(?=({SP}?г)|(?![\w\-–/]|[.,]\d))"
+    rf"(\d(?<![\w.\-/№]\d)(?<!№[ \u00a0\u202f]\d)\d{{3}})({SP}?{DASH}{SP}?)(\d{{4}})"
+    rf"(?=({SP}?г)|(?![\w\-–/]|[.,]\d))"
 )
 _DAYS = re.compile(
     rf"(\d(?<![\w.,\-–]\d)\d?){SP}?{DASH}{SP}?(\d\d?){SP}(января|февраля|марта|апреля|мая|июня|"
@@ -54,7 +55,7 @@ _DECADES = re.compile(
 )
 # `5-7 человек`, `на 5-10%`: a range of plain numbers before a word or a percent sign.
 _NUMBERS = re.compile(
-    rf"(\d(?<![\w.,\-–/:№]\d)(?<!№ \d)(?<!№\u00a0\d)(?<!№\u202f\d)\d{{0,3}})-(\d{{1,4}})"
+    rf"(\d(?<![\w.,\-–−/:№]\d)(?<!№ \d)(?<!№\u00a0\d)(?<!№\u202f\d)\d{{0,3}})-(\d{{1,4}})"
     rf"(?=[ \u00a0]?[%‰{LOWER}])"
 )
 _CENTURIES = re.compile(rf"([IVXL](?<![\w\-][IVXL])[IVXL]*){SP}?{DASH}{SP}?([IVXL]+)(?![\w\-])")
@@ -145,8 +146,8 @@ def _spaced_dashes(text: str) -> str:
         mark = text[start - 2] if spaced and start > 1 else text[start - 1 : start]
         after = text[end]
         if mark in _SPEECH_MARKS and after != "\n":
-            out += [text[last : start - 1 if spaced else start], NBSP, EM, " "]
-            last = end + 1
+            out += [text[last : start - 1 if spaced else start], NBSP, EM]
+            last = end
         elif spaced and mark in _SENTENCE_ENDS and after != "\n" and _new_remark(text, start, end):
             out += [text[last : start - 1], " ", EM, NBSP]
             last = end + 1

@@ -66,7 +66,9 @@ _SHORT_LAST_HINT = re.compile(
 
 # Particles stick to the word before them (Typograf's ru/nbsp/beforeParticle).
 _PARTICLE_BEFORE_MARK = re.compile(r" (?<=[А-ЯЁа-яё] )(ли|ль|же|ж|бы|б)(?=[,;:?!\"‘“»])")
-_PARTICLE_MIDDLE = re.compile(r"[ \u00a0](?<=[А-ЯЁа-яё][ \u00a0])(ли|ль|же|ж|бы|б)[ \u00a0]")
+_PARTICLE_MIDDLE = re.compile(
+    r"[ \u00a0](?<=[А-ЯЁа-яё][ \u00a0])(ли|ль|же|ж|бы|б)[ \u00a0](?![!?:;,.…)\]])"
+)
 _PARTICLE_HINTS = (
     re.compile(r" (?<=[А-ЯЁа-яё] )(?:л[иь]|же?|бы?)(?![а-яё])"),
     re.compile("\u00a0(?<=[А-ЯЁа-яё]\u00a0)(?:л[иь]|же?|бы?)(?![а-яё])"),
@@ -149,10 +151,7 @@ _LEGAL = re.compile(
 
 def nbsp_words(text: str, has_digit: bool) -> str:
     """No-break spaces after short words, in abbreviations, with initials, legal forms, №, §."""
-    if "." in text:
-        text = _addresses(text)
-        if _PS_HINT.search(text):
-            text = _PS.sub(_ps, text)
+    text = _addresses(text)
     text = _inserting(text)
     text = _SHORT_WORD_SPACE.sub(NBSP, text)
     if "!" in text or "?" in text or "…" in text or _SHORT_LAST_HINT.search(text):
@@ -196,7 +195,17 @@ def _inserting(text: str) -> str:
 
 
 def _addresses(text: str) -> str:
-    """`ул. Абая`, `д. 5`, `г. Алматы`, `стр. 5`, `см. ниже`, `мкр. Самал`."""
+    """`ул. Абая`, `д. 5`, `г. Алматы`, `стр. 5`, `см. ниже`, `мкр. Самал`, `дом 5`, `P. S.`"""
+    if "." in text:
+        text = _dotted_addresses(text)
+    if any(hint.search(text) for hint in _HOUSE_HINTS):
+        text = _HOUSE.sub(rf"\1{NBSP}", text)
+    if _DISTRICT_HINT.search(text):
+        text = _DISTRICT.sub(rf"\1{NBSP}", text)
+    return text
+
+
+def _dotted_addresses(text: str) -> str:
     text = _ADDRESS.sub(f".{NBSP}", text)
     if _DOT_DIGIT.search(text):
         for needle, pattern in _BEFORE_NUMBER:
@@ -206,10 +215,8 @@ def _addresses(text: str) -> str:
         text = _TOWN.sub(f"г.{NBSP}", text)
     if _SEE_HINT.search(text):
         text = _SEE.sub(_see, text)
-    if any(hint.search(text) for hint in _HOUSE_HINTS):
-        text = _HOUSE.sub(rf"\1{NBSP}", text)
-    if _DISTRICT_HINT.search(text):
-        text = _DISTRICT.sub(rf"\1{NBSP}", text)
+    if _PS_HINT.search(text):
+        text = _PS.sub(_ps, text)
     return text
 
 

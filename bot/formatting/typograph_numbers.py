@@ -44,9 +44,9 @@ _DEGREES = re.compile(
 # --- numbers ----------------------------------------------------------------------------------
 
 _FRACTIONS: tuple[Rule, ...] = (
-    (re.compile(r"(?<![\d/])(?<!\d[.,])1/2(?![\d/])"), "½"),
-    (re.compile(r"(?<![\d/])(?<!\d[.,])1/4(?![\d/])"), "¼"),
-    (re.compile(r"(?<![\d/])(?<!\d[.,])3/4(?![\d/])"), "¾"),
+    (re.compile(r"(?<![\w/@])(?<![\d½¼¾²³][.,])1/2(?![\d/])"), "½"),
+    (re.compile(r"(?<![\w/@])(?<![\d½¼¾²³][.,])1/4(?![\d/])"), "¼"),
+    (re.compile(r"(?<![\w/@])(?<![\d½¼¾²³][.,])3/4(?![\d/])"), "¾"),
 )
 _MATH: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("!=", re.compile("!="), "≠"),
@@ -63,7 +63,7 @@ _DEGREES_HINTS = tuple(
     re.compile(rf"{c}(?:(?<=\d{c})|(?<=\d[ \u00a0\u2009]{c}))(?!\w)") for c in "CF"
 )
 # `3.5%` -> `3,5%`: the Russian decimal comma before a percent, degree or times sign.
-_DECIMAL = re.compile(r"(?<![^\s])(\d++)\.(?=\d++[ \u00a0\u2009\u202f]*+[%‰°×x])")
+_DECIMAL = re.compile(r"(?<![\w.,])(\d++)\.(?=\d++[ \u00a0\u2009\u202f]*+[%‰°×x])")
 _DECIMAL_HINT = re.compile(r"\.(?<=\d\.)(?=\d++[ \u00a0\u2009\u202f]*+[%‰°×x])")
 _ORDINAL_ENDINGS = {
     "ый": "й", "ой": "й", "ая": "я", "ое": "е", "ые": "е", "ым": "м", "ом": "м", "ых": "х",
@@ -95,10 +95,10 @@ def numbers(text: str) -> str:
     """°C, ½, ×, the decimal comma and short ordinals (once the spaces are fixed)."""
     if ("C" in text or "F" in text) and any(h.search(text) for h in _DEGREES_HINTS):
         text = _DEGREES.sub(rf"\1{NBSP}°\2", text)
-    if "/" in text and ("1/2" in text or "1/4" in text or "3/4" in text):
-        text = run(text, _FRACTIONS)
     if ("x" in text or "х" in text) and any(h.search(text) for h in _TIMES_HINTS):
         text = _TIMES.sub(rf"\1{TIMES}", text)
+    if "/" in text and ("1/2" in text or "1/4" in text or "3/4" in text):
+        text = run(text, _FRACTIONS)
     if "." in text and _DECIMAL_HINT.search(text):
         text = _DECIMAL.sub(r"\1,", text)
     if "-" in text:
@@ -111,7 +111,7 @@ def numbers(text: str) -> str:
 # A number typed with spaces between groups of three (`15 000 000`), after a space, a line
 # start or a protected fragment (Typograf's first digitGrouping rule).
 _SPACED_GROUPS = re.compile(
-    rf"(?<![^ \n{PH_CLASS}])(?<!\d )(\d{{1,3}}(?:[ \u00a0\u2009\u202f]\d{{3}})++)(?! ?[\d\-])"
+    rf"(?<![^ \n{PH_CLASS}])(?<![\d²³] )(\d{{1,3}}(?:[ \u00a0\u2009\u202f]\d{{3}})+)(?! ?[\d\-])"
 )
 # Five digits and more, not glued to a word, a code sign or another number.
 _LONG = re.compile(r"(?<![\w\-–/#№])(?<!\d[.,])([1-9]\d{4,14}+)(?![\w\-])")

@@ -35,7 +35,7 @@ _ENTITY = (r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});",)
 _URL = (rf"(?i:(?:https?|ftp|tg)://|www\.){_URL_TAIL}",)
 _EMAIL = (r"[\w.+-](?<![\w.+-][\w.+-])[\w.+-]*+@[\w-]++(?:\.[\w-]++)+",)
 _DOMAIN = (
-    r"(?i:[a-z0-9](?<![\w@.\-][a-z0-9])(?:[a-z0-9-]{0,61}[a-z0-9])?\."
+    r"(?i:[a-z0-9](?<![\w@\-][a-z0-9])(?<![^.]\.[a-z0-9])(?:[a-z0-9-]{0,61}[a-z0-9])?\."
     rf"(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)*[a-z]{{2,24}})(?:/{_URL_TAIL})?(?![\w@\-])",
 )
 _PHONE = (
@@ -44,16 +44,17 @@ _PHONE = (
     r"\d(?<![\w\-]\d)\d\d-\d\d-\d\d(?![\w\-])",
 )
 # @username and #hashtag as Telegram links them.
-_MENTION = (r"@(?<![\w@]@)[A-Za-z0-9_]{1,32}(?![\w@])", r"#(?<![\w#&]#)\w++")
-# A word of letters glued to a number: `Су-27`, `COVID-19`, `KC-901`, `A1000-2000`, `X5`.
-# It starts with a capital or a Latin letter (`2019г.` and `в2019` are typos, not names).
+_MENTION = (r"@(?<![\w@]@)[A-Za-z][A-Za-z0-9_]{0,31}(?![\w@])", r"#(?<![\w#&]#)\w++")
+# A word joined to a number by a hyphen: `Су-27`, `COVID-19`, `KC-901`, `A1000-2000`, `Ил-76МД`.
+# It starts with a capital or a Latin letter. One without a hyphen (`COP29`) needs no
+# protection: no rule touches a digit glued to a letter.
 _IDENTIFIER = (
-    r"[A-Za-zА-ЯЁ](?<![\w\-/][A-Za-zА-ЯЁ])[A-Za-zА-ЯЁа-яё]{0,11}-?[0-9]"
+    r"[A-Za-zА-ЯЁ](?<![\w\-/][A-Za-zА-ЯЁ])[A-Za-zА-ЯЁа-яё0-9]{0,11}-[0-9]"
     r"[0-9A-Za-zА-ЯЁа-яё\-/.]*(?<![.\-/])",
 )
 # The inside of a quotation in English (two words at least): `"We will not give up"`.
 _ENGLISH = (
-    rf"[A-Za-z](?<=[{QUOTES}][A-Za-z])[A-Za-z0-9'’&.\-]*+[ ,:;]"
+    rf"[A-Za-z](?<=[{QUOTES}][A-Za-z])[A-Za-z0-9'’&.\-]*+[ ,:;]{{1,2}}[A-Za-z]"
     r"[A-Za-z0-9 ,.!?'’:;&()\-–—…]*+(?<=[A-Za-z0-9.!?…)])"
     rf"(?=[{QUOTES}])",
 )

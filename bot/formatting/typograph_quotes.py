@@ -42,6 +42,8 @@ def quotes(text: str) -> str:
         text = _MARKS.sub(_classify, text)
     else:
         return text
+    if "„" in text or "“" in text:  # marks nesting gave a previous run: nested afresh below
+        text = text.replace("„", "«").replace("“", "»")
     if _NESTED_HINT.search(text) is None:
         return text
     return "\n".join(_nest_line(line) for line in text.split("\n"))

@@ -19,6 +19,7 @@ from bot.formatting.typograph_rules import (
     PH_CLASS,
     QUOTES,
     RU_EN,
+    CYR,
     SP,
     UPPER,
     Rule,
@@ -35,27 +36,31 @@ _REPEATED_SPACES = re.compile(r"[ \t](?<=[^\n \t][ \t])[ \t]++")
 # Not before a quotation mark: whether it opens or closes is known only later (see
 # `after_punctuation`).
 _AFTER_COLON = re.compile(rf":(?<=[^\d²³½¼¾{PH_CLASS}]:)(?=[^)\",:.…?\s/\\{PH_CLASS}{QUOTES}‘])")
-_AFTER_COMMA = re.compile(rf",(?<=.,)(?=[^)\",:.…?\s/\\{PH_CLASS}{QUOTES}‘])(?!(?<=\d,)\d)")
+_AFTER_COMMA = re.compile(
+    rf",(?<=.,)(?=[^)\",:.…?\s/\\{PH_CLASS}{QUOTES}‘])(?!(?<=[\d½¼¾²³],)\d)"
+)
 _AFTER_MARKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("?", re.compile(rf"\?(?={_NOT_AFTER_MARK})")),
     ("!", re.compile(rf"!(?={_NOT_AFTER_MARK})")),
     (";", re.compile(rf";(?={_NOT_AFTER_MARK})")),
 )
-_BEFORE_BRACKET = re.compile(rf"\((?<=[{RU_EN}.!?,;…)]\()")
+# After a Russian word or punctuation; a Latin word glued to a bracket is code (`alert(1)`)
+# or English (`word(s)`), left as typed.
+_BEFORE_BRACKET = re.compile(rf"\((?<=[{CYR}.!?,;…)]\()")
 _INSIDE_BRACKETS: tuple[Rule, ...] = (
     (re.compile(r"\( ++"), "("),
-    (re.compile(r" ++\)"), ")"),
+    (re.compile(rf"(?<![{PH_CLASS} ]) ++\)"), ")"),
     (re.compile(r"\[ ++"), "["),
     (re.compile(r" ++\]"), "]"),
 )
-_BEFORE_DOT = re.compile(r" (?<![!?:;,.…] )(?=(?:\.|\.\.\.)(?:\s|$))")
+_BEFORE_DOT = re.compile(rf" (?<![!?:;,.…{PH_CLASS}] )(?=(?:\.|\.\.\.)(?:\s|$))")
 _BEFORE_PERCENT = (re.compile(r" (?<=\d )(?=[%‰‱])"), re.compile("\u00a0(?<=\\d\u00a0)(?=[%‰‱])"))
-_BEFORE_PUNCTUATION = re.compile(r" (?<![!?:;,.…] )(?=[!?:;,](?!\)))")
+_BEFORE_PUNCTUATION = re.compile(rf" (?<![!?:;,.…{PH_CLASS}] )(?=[!?:;,](?!\)))")
 _BETWEEN_MARKS = re.compile(r" (?<=[!?] )(?=[!?])")
 _DOUBLED: tuple[tuple[str, re.Pattern[str], str], ...] = (
     (",", re.compile(r"(?<!,),,(?!,)"), ","),
     (":", re.compile(r"(?<!:)::(?!:)"), ":"),
-    (".", re.compile(r"(?<![!?.])\.\.(?!\.)"), "."),
+    (".", re.compile(r"(?<![!?.])\.\.(?![.\w])"), "."),
     (";", re.compile(r"(?<!;);;(?!;)"), ";"),
     ("?", re.compile(r"(?<!\?)\?\?(?!\?)"), "?"),
 )
@@ -65,15 +70,9 @@ _EXCLAMATIONS: tuple[Rule, ...] = (
 )
 _EXCLAMATION_QUESTION = re.compile(r"(?<!!)!\?(?![?!])")
 _SPACE_HINT = re.compile(r" (?=[.!?:;,%)\]])")
-# Typograf's `ru/space/afterHellip`: `продолжена...Но` and `?..да` get their space here.
-_AFTER_HELLIP: tuple[Rule, ...] = (
-    (re.compile(r"\.\.\.(?<=[а-яё]\.\.\.)(?=[А-ЯЁ])"), "... "),
-    (re.compile(r"…(?<=[а-яё]…)(?=[А-ЯЁ])"), "… "),
-    (re.compile(r"\.\.(?<=[?!]\.\.)(?=[а-яёa-zА-ЯЁA-Z])"), ".. "),
-)
 # `2019год` -> `2019 год`.
 _YEAR_WORD = re.compile(
-    r"год(?:(?<=(?<![^ \u00a0])\d\d\dгод)|(?<=(?<![^ \u00a0])\d\d\d\dгод))"
+    r"год(?:(?<=(?<![^ \u00a0.])\d\d\dгод)|(?<=(?<![^ \u00a0.])\d\d\d\dгод))"
     r"(?=(?:[ауе]|ом)?(?![а-яёa-z]))"
 )
 
@@ -97,6 +96,8 @@ def spaces(text: str) -> str:
     if ("!" in text or "?" in text) and ("! " in text or "? " in text):
         text = _BETWEEN_MARKS.sub("", text)
     text = _marks(text)
+    if "." in text or "…" in text:  # before the rules that look beside a number or a quote
+        text = _ellipses(text)
     if ":" in text:
         text = _AFTER_COLON.sub(": ", text)
     if "," in text:
@@ -108,8 +109,8 @@ def spaces(text: str) -> str:
         text = _BEFORE_BRACKET.sub(" (", text)
     if ("(" in text and "( " in text) or ("[" in text and "[ " in text) or _SPACE_HINT.search(text):
         text = _fix_spaces_before(text)
-    if "." in text and ("..." in text or "…" in text):
-        text = run(text, _AFTER_HELLIP)
+    if "…" in text or ".." in text:
+        text = run(text, _SPACE_AFTER_HELLIP)
     if "год" in text:
         text = _YEAR_WORD.sub(" год", text)
     return text
@@ -160,42 +161,46 @@ _ANO_HINTS = (
 )
 
 
-def punctuation(text: str) -> str:
-    """Apostrophes, the ellipsis, `?...` and `!...`, and commas before «а» and «но»."""
-    if "'" in text:
-        text = _APOSTROPHE.sub("’", text)
-    dots = "..." in text
-    if dots:
+def _ellipses(text: str) -> str:
+    """`...` -> `…`, `…,` -> `…`, `?...` -> `?..`, `!...` -> `!..`."""
+    if "..." in text:
         text = _HELLIP.sub("…", text)
     if "…" in text:
         if "…," in text:
             text = _HELLIP_COMMA.sub("…", text)
         if "!…" in text or "?…" in text:
             text = _MARK_HELLIP.sub("..", text)
-    if any(hint.search(text) for hint in _ANO_HINTS):
-        text = _ANO.sub(lambda m: "," + m.group(), text)
+    return text
+
+
+def punctuation(text: str) -> str:
+    """Apostrophes: `д'Артаньян` -> `д’Артаньян`."""
+    if "'" in text:
+        text = _APOSTROPHE.sub("’", text)
     return text
 
 
 # --- after the quotes -------------------------------------------------------------------------
 
+# An ellipsis, `?..` or `!..` glued to the next sentence (or the quotation opening it).
 _SPACE_AFTER_HELLIP: tuple[Rule, ...] = (
-    (re.compile(rf"…(?<=[{LETTER}\d»)]…)(?=[{UPPER}A-Z«])"), "… "),
-    (re.compile(rf"\.\.(?<=[?!]\.\.)(?=[{LETTER}«])"), ".. "),
+    (re.compile(rf"…(?<=[{LETTER}\d{QUOTES})]…)(?=[{UPPER}A-Z]|[{QUOTES}][{LETTER}])"), "… "),
+    (re.compile(rf"\.\.(?<=[?!]\.\.)(?=[{LETTER}]|[{QUOTES}][{LETTER}])"), ".. "),
 )
-_GLUED_QUOTE = re.compile(r"[«„](?<=\D[:,][«„])")
+_GLUED_QUOTE = re.compile(r"[«„](?<=[^\d²³][:,][«„])")
 # A closing quote now known before a dash: `»- сказал` -> `»\u00a0— сказал` (as after `"`).
-_QUOTE_DASH = re.compile(rf"»{SP}?{DASH}{SP}")
+_QUOTE_DASH = re.compile(rf"»{SP}?{DASH}(?={SP})")
 
 
 def after_punctuation(text: str) -> str:
-    """A space after `…`, `?..`, `!..` before the next sentence, and in `:«` and `,«`."""
-    if "…" in text or ".." in text:
-        text = run(text, _SPACE_AFTER_HELLIP)
+    """Once the quotes are set: a space in `:«` and `,«`, a speech dash after a closing quote,
+    and a comma before «а» and «но» (`«Да» но` -> `«Да», но`)."""
+    if any(hint.search(text) for hint in _ANO_HINTS):
+        text = _ANO.sub(lambda m: "," + m.group(), text)
     if ":«" in text or ",«" in text or ":„" in text or ",„" in text:
         text = _GLUED_QUOTE.sub(lambda m: " " + m.group(), text)
     if "»" in text:
-        text = _QUOTE_DASH.sub(f"»{NBSP}{EM} ", text)
+        text = _QUOTE_DASH.sub(f"»{NBSP}{EM}", text)
     return text
 
 

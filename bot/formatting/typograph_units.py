@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.formatting.typograph_rules import LETTER, NBSP
+from bot.formatting.typograph_rules import LETTER, NBSP, PH_CLASS
 
 __all__ = ["nbsp_numbers", "tie_units"]
 
@@ -27,7 +27,7 @@ _DOTTED = r"руб\.|коп\.|долл\."
 _SIGNS = r"°C|°F|°|₸|₽|€|\$"
 _UNIT_START = "[кмсдгтцлчМГКТВ°₸₽€$р]"
 _NUMBER_UNIT = re.compile(
-    rf"(\d)(?=[ \u00a0]?{_UNIT_START})(?<![{LETTER}]\d)(?:[ \u00a0]?(?=(?:{_UNITS})(?![{LETTER}\d])|{_DOTTED})"
+    rf"(\d)(?<![{LETTER}\d]\d)(\d*+)(?=[ \u00a0]?{_UNIT_START})(?:[ \u00a0]?(?=(?:{_UNITS})(?![{LETTER}\d])|{_DOTTED})"
     rf"|[ \u00a0](?=(?:{_SIGNS})(?![{LETTER}\d])))"
 )
 _DAY_MONTH = re.compile(r" (?<=\d )(?=(?i:янв|фев|мар|апр|ма[ейя]|июн|июл|авг|сен|окт|ноя|дек))")
@@ -36,8 +36,9 @@ _POWER = re.compile(
 )
 _SUPERSCRIPT = {"2": "²", "3": "³"}
 _UNTIE_AFTER_UNIT = re.compile(
-    "\u00a0(?=[а-яё])(?:(?<=\\d\u00a0[мгтлцч]\u00a0)|(?<=\\d\u00a0[мг]²\u00a0)|(?<=\\d\u00a0м³\u00a0)"
-    "|(?<=\\d\u00a0(?:км|мм|см|дм|кг|мг|мл|га)\u00a0)|(?<=\\d\u00a0(?:км|мм|см|дм)[²³]\u00a0))"
+    "\u00a0(?=[а-яё])(?:(?<=[\\d{ph}]\u00a0[мгтлцч]\u00a0)|(?<=[\\d{ph}]\u00a0м[²³]\u00a0)"
+    "|(?<=[\\d{ph}]\u00a0(?:км|мм|см|дм|кг|мг|мл|га)\u00a0)|(?<=[\\d{ph}]\u00a0(?:км|мм|см|дм)[²³]\u00a0))"
+    .format(ph=PH_CLASS)
 )
 # `1941–1945 г.г.`, `1941–1945 г.` -> `1941–1945\u00a0гг.` (Typograf's ru/nbsp/years).
 _YEARS_ABBREVIATION = re.compile(
@@ -54,7 +55,7 @@ _CENTURY = re.compile(
 
 def tie_units(text: str) -> str:
     """`15 кг`, `15кг` -> `15\u00a0кг`: before the word rules, as it may insert a space."""
-    return _NUMBER_UNIT.sub(rf"\1{NBSP}", text)
+    return _NUMBER_UNIT.sub(rf"\1\2{NBSP}", text)
 
 
 def nbsp_numbers(text: str, has_roman: bool) -> str:
