@@ -64,6 +64,9 @@ PUMPS: dict[str, str] = {
     "brackets": "( ",
     "placeholders": "\U000f0000",
 }
+# Pumps that make a protected fragment of every few characters: past 65,534 fragments the
+# typograph returns the text as it is (there are no more placeholder characters).
+TOKEN_PUMPS = frozenset({"backticks", "code fences", "placeholders"})
 
 
 def adversarial(pump: str, size: int = MAX_BYTES) -> str:
@@ -77,3 +80,11 @@ def documents(size: int = MAX_BYTES) -> Iterator[tuple[str, str]]:
     """(name, text) for every pump."""
     for name, pump in PUMPS.items():
         yield name, adversarial(pump, size)
+
+
+def grouped(names: list[str], size: int = MAX_BYTES) -> str:
+    """The triggers, then a line for each pump of `names` (each run `size / len(names)`
+    bytes long, ending in `!`), `size` bytes in all: several pumps for the price of one."""
+    room = (size - len(TRIGGERS.encode())) // len(names) - 2
+    lines = (PUMPS[name] * max(1, room // len(PUMPS[name].encode())) + "!" for name in names)
+    return TRIGGERS + "\n".join(lines)

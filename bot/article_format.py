@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import re
 from datetime import tzinfo
-from typing import NamedTuple, NoReturn
+from typing import NamedTuple, NoReturn, Protocol
 
 from bot.article_format_errors import ArticleFormatError
 from bot.article_format_input import FrontMatter, clean_lines, decode, split_front_matter
 from storage.models.article import Article
 from storage.text import normalize_rubric_name
 
-__all__ = ["HEADLINE_MAX", "RUBRIC_MAX", "ArticleFormatError", "parse_article"]
+__all__ = ["HEADLINE_MAX", "RUBRIC_MAX", "ArticleFormatError", "ArticleParser", "parse_article"]
 
 RUBRIC_MAX = 40
 HEADLINE_MAX = 300
@@ -47,6 +47,14 @@ _INITIAL = re.compile(r"^[^\W\d_]{1,2}\.(?:-?[^\W\d_]{1,2}\.)?$")
 _RUBRIC_BAD = frozenset(':;!?«»"„“”()[]')
 _CLOSERS = "\"'»”“’)]"
 _PARAGRAPH_STARTS = frozenset('"«„“—–-•*(')
+
+
+class ArticleParser(Protocol):
+    """What parses an article file: `parse_article` (services take one, tests wrap it)."""
+
+    def __call__(
+        self, text: str | bytes, *, source: str = ..., tz: tzinfo | None = ...
+    ) -> Article: ...
 
 
 class _Line(NamedTuple):

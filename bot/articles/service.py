@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import partial
 from datetime import timedelta, tzinfo
 
 from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 
-from bot.article_format import parse_article
+from bot.article_format import ArticleParser, parse_article
 from bot.clock import Clock
+from bot.offload import off_loop
 from bot.context import ArticleListener
 from storage.articles import ArticleRepo
 from storage.models.article import Article, Rubric
@@ -55,16 +57,22 @@ class ArticleService:
         clock: Clock,
         *,
         tz: tzinfo | None = None,
+        parse: ArticleParser = parse_article,
     ) -> None:
         self.articles = articles
         self.rubrics = rubrics
         self.listeners = list(listeners)
         self.clock = clock
         self.tz = tz
+        self._parse = parse
 
     async def import_text(self, text: str | bytes, *, source: str = "<text>") -> ImportResult:
-        """Parse a newsroom text (raises `ArticleFormatError`) and import it."""
-        return await self.import_article(parse_article(text, source=source, tz=self.tz))
+        """Parse a newsroom text (raises `ArticleFormatError`) and import it.
+
+        A large text is parsed in a worker thread, so the bot keeps answering meanwhile.
+        """
+        parse = partial(self._parse, text, source=source, tz=self.tz)
+        return await self.import_article(await off_loop(len(text), parse))
 
     async def import_article(self, article: Article) -> ImportResult:
         """Store an article (deduplicated, or replacing the one with its source/id) and notify.

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import re
+from functools import partial
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.article_format import parse_article
+from bot.article_format import ArticleParser, parse_article
 from bot.clock import Clock
+from bot.offload import off_loop
 from bot.publishing.errors import PublishingError
 from bot.publishing.render import render, rubric_of
 from bot.publishing.service import PublishingService
@@ -67,12 +69,15 @@ class DraftService:
         publisher: PublishingService,
         clock: Clock,
         services: Mapping[str, Any],
+        *,
+        parse: ArticleParser = parse_article,
     ) -> None:
         self.repo = repo
         self._channels = channels
         self._publisher = publisher
         self._clock = clock
         self._services = services
+        self._parse = parse
 
     def _service(self, name: str) -> Any:
         service = self._services.get(name)
@@ -169,8 +174,11 @@ class DraftService:
         return render(article, rubric, channel)
 
     async def from_text(self, user_id: int, text: str | bytes, source: str) -> Draft:
-        """A draft from a newsroom-format file (raises ArticleFormatError with the line)."""
-        article = parse_article(text, source=source)
+        """A draft from a newsroom-format file (raises ArticleFormatError with the line).
+
+        A large file is parsed in a worker thread, so the bot keeps answering meanwhile.
+        """
+        article = await off_loop(len(text), partial(self._parse, text, source=source))
         rubric = await self.rubric(article.rubric)
         draft = await self.start(user_id, origin="txt")
         return await self.update(
