@@ -48,7 +48,7 @@ PUMPS: dict[str, str] = {
     "at signs": "a@",
     "e-mail local parts": "a.b+",
     "domains": "ab.",
-    "url tails": "http://a/?x=\"",
+    "url tails": 'http://a/?x="',
     "tags": "<a ",
     "comments": "<!--",
     "backticks": "`a",

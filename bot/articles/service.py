@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from functools import partial
 from datetime import timedelta, tzinfo
+from functools import partial
 
 from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 
 from bot.article_format import ArticleParser, parse_article
 from bot.clock import Clock
-from bot.offload import off_loop
 from bot.context import ArticleListener
+from bot.offload import off_loop
 from storage.articles import ArticleRepo
 from storage.models.article import Article, Rubric
 from storage.rubrics import RubricRepo

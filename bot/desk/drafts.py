@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import re
-from functools import partial
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from bot.article_format import ArticleParser, parse_article

@@ -39,8 +39,9 @@ def typograph(text: str) -> str:
     """Apply Russian news typography to plain text; protected fragments stay byte-for-byte.
 
     `typograph(typograph(x)) == typograph(x)` for any input. A leading byte order mark is
-    dropped, line ends become `\\n`, and the text and its lines are trimmed. Text with more protected
-    fragments than there are placeholder characters (over 65,000) is returned unchanged.
+    dropped, line ends become `\\n`, and the text and its lines are trimmed. Text with more
+    protected fragments than there are placeholder characters (over 65,000) is returned as it
+    is.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -84,7 +84,8 @@ _ABBR_HINT = re.compile(r"\.[ \u00a0]?[а-яё]{1,3}\.")
 _INITIAL = rf"[{UPPER}A-Z]"
 # `К. Токаев`, `К.-Ж. Токаев`, `А.С. Пушкин` -> initials tied to each other and the surname.
 _INITIALS = re.compile(
-    rf"({_INITIAL})(?<![\w.\-]{_INITIAL})(?<!\.\u00a0{_INITIAL})(?!(?<=P)\.[ \u00a0]?(?:P\.[ \u00a0]?)?S\.)\."
+    rf"({_INITIAL})(?<![\w.\-]{_INITIAL})(?<!\.\u00a0{_INITIAL})"
+    rf"(?!(?<=P)\.[ \u00a0]?(?:P\.[ \u00a0]?)?S\.)\."
     rf"(?:-({_INITIAL})\.)?(?:{SP}?({_INITIAL})\.)?{SP}?"
     rf"(?=[{UPPER}A-Z][а-яёa-z])"
 )
@@ -95,7 +96,6 @@ _SURNAME_INITIALS = re.compile(
 _INITIAL_HINT = re.compile(rf"\.(?<={_INITIAL}\.)(?<![\w.\-]{_INITIAL}\.)")
 
 
-
 def _dotted(before: str, *abbreviations: str) -> str:
     """A `.` right after one of `abbreviations` (any case) that follows `before` or the start.
 
@@ -104,9 +104,7 @@ def _dotted(before: str, *abbreviations: str) -> str:
     by_length: dict[int, list[str]] = {}
     for word in abbreviations:
         by_length.setdefault(len(word), []).append(word)
-    checks = (
-        rf"(?<=(?<![^{before}])(?i:{'|'.join(group)})\.)" for group in by_length.values()
-    )
+    checks = (rf"(?<=(?<![^{before}])(?i:{'|'.join(group)})\.)" for group in by_length.values())
     return r"\.(?:" + "|".join(checks) + ")"
 
 
@@ -114,15 +112,46 @@ def _dotted(before: str, *abbreviations: str) -> str:
 _ADDRESS = re.compile(
     _dotted(
         r" \t\n",
-        *"обл кр ст пос с д ул пер пр пр-т просп пл бул б-р наб ш туп оф ком комн уч вл влад "
-        "стр кор корп".split(),
+        *[
+            "обл",
+            "кр",
+            "ст",
+            "пос",
+            "с",
+            "д",
+            "ул",
+            "пер",
+            "пр",
+            "пр-т",
+            "просп",
+            "пл",
+            "бул",
+            "б-р",
+            "наб",
+            "ш",
+            "туп",
+            "оф",
+            "ком",
+            "комн",
+            "уч",
+            "вл",
+            "влад",
+            "стр",
+            "кор",
+            "корп",
+        ],
     )
     + r" *+(?=(?i:[а-яёa-z\d]))"
 )
 _BEFORE_NUMBER: tuple[tuple[str, re.Pattern[str]], ...] = (
     (".", re.compile(_dotted(r" \t\n", "кв", "под") + r" *+(?=\d)")),
-    (".", re.compile(_dotted(rf") \t\n{PH_CLASS}", "стр", "гл", "рис", "ил", "илл", "ст", "п", "c")
-        + r" *+(?=\d++(?:[\s.,?!;:]|$))")),
+    (
+        ".",
+        re.compile(
+            _dotted(rf") \t\n{PH_CLASS}", "стр", "гл", "рис", "ил", "илл", "ст", "п", "c")
+            + r" *+(?=\d++(?:[\s.,?!;:]|$))"
+        ),
+    ),
     ("эт.", re.compile(_dotted(r" \t\n", "эт") + r" *+(?=-?\d)")),
 )
 _DOT_DIGIT = re.compile(r"\. *+\d")
@@ -138,9 +167,7 @@ _SEE = re.compile(
 _NUMBER_SIGN = re.compile(r"№[ \u00a0\u2009\u202f]?(?=\d|п/п)")
 _SECTION_SIGN = re.compile(r"§[ \u00a0\u2009\u202f]?(?=[\dIVX])")
 _PARAGRAPH_SIGN = re.compile(r"¶ ?(?=\d)")
-_PS = re.compile(
-    rf"(?<![^\s{PH_CLASS}])[pPзЗ]\.[ \u00a0]?([pPзЗ]\.[ \u00a0]?)?[sSыЫ]\.:? "
-)
+_PS = re.compile(rf"(?<![^\s{PH_CLASS}])[pPзЗ]\.[ \u00a0]?([pPзЗ]\.[ \u00a0]?)?[sSыЫ]\.:? ")
 _PS_HINT = re.compile(r"\.(?<=[pPзЗ]\.)[ \u00a0]?(?:[pPзЗ]\.[ \u00a0]?)?[sSыЫ]\.")
 # Legal forms before a name: `ООО «Ромашка»`, `ТОО «Самрук»`.
 _LEGAL = re.compile(
@@ -166,8 +193,7 @@ def nbsp_words(text: str, has_digit: bool) -> str:
         or _SHORT_LAST_NUMBER_HINT.search(text)
     ):
         text = _SHORT_LAST_NUMBER.sub(NBSP, text)
-    text = _LEGAL.sub(rf"\1{NBSP}", text)
-    return text
+    return _LEGAL.sub(rf"\1{NBSP}", text)
 
 
 def particles(text: str) -> str:

@@ -1,9 +1,11 @@
 """Symbols and numbers: ©, arrows, °C, ½, ≠, ×, the decimal comma, ordinals, digit groups, dates.
 
 `symbols` runs first (Typograf's `common/symbols`), `numbers` once the spaces are fixed
-(`common/number`, `ru/number`), `group_digits` after the punctuation (Typograf's `common/number/digitGrouping`), `dates` last
-(`ru/date`). Identifiers never reach these rules: a number glued to letters (`Су-27`, `A1000`)
-is protected, and `group_digits` leaves codes alone (a leading zero, `ИИН`, `индекс`, `№`).
+(`common/number`, `ru/number`), `group_digits` after the punctuation (Typograf's
+`common/number/digitGrouping`), `dates` last (`ru/date`). Identifiers never reach these
+rules: a number joined to letters (`Су-27`) is protected, a digit glued to a letter (`COP29`)
+is left alone by every pattern, and `group_digits` leaves codes alone (a leading zero, `ИИН`,
+`индекс`, `№`).
 """
 
 from __future__ import annotations
@@ -37,9 +39,7 @@ _NUMERO_RUN = re.compile("№№++")
 _ARROW_RIGHT = re.compile(r"(?<!-)->(?!>)")
 _ARROW_LEFT = re.compile(r"(?<!<)<-(?!-)")
 # `25 C` -> `25 °C` (tied with a no-break space, where Typograf puts a breakable thin one).
-_DEGREES = re.compile(
-    r"(?<![^\s(\[+≈±−—–\-.])(\d++(?:[.,]\d++)?)[ \u00a0\u2009]?([CF])(?!\w)"
-)
+_DEGREES = re.compile(r"(?<![^\s(\[+≈±−—–\-.])(\d++(?:[.,]\d++)?)[ \u00a0\u2009]?([CF])(?!\w)")
 
 # --- numbers ----------------------------------------------------------------------------------
 
@@ -173,12 +173,10 @@ _WEEKDAY_HINT = re.compile(
 
 def dates(text: str) -> str:
     """`2024-05-12` -> `12.05.2024`; `2 Мая, Понедельник` -> `2 мая, понедельник`."""
-    if any(sep in text and hint.search(text) for sep, hint in zip("-./", _DATE_HINTS)):
+    if any(sep in text and hint.search(text) for sep, hint in zip("-./", _DATE_HINTS, strict=True)):
         text = _ISO_DATE.sub(r"\4.\3.\1", text)
     if _WEEKDAY_HINT.search(text):
         text = _WEEKDAY_AFTER_DATE.sub(
             lambda m: f"{m.group(1)}{m.group(2).lower()},{m.group(3)}{m.group(4).lower()}", text
         )
     return text
-
-

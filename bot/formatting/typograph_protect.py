@@ -131,10 +131,7 @@ _UCS2_BASE = _ucs2_base()
 
 def _english_quotation(text: str) -> bool:
     """Whether a quotation mark is followed by a Latin letter."""
-    for mark, hint in _ENGLISH_HINTS:
-        if mark in text and hint.search(text):
-            return True
-    return False
+    return any(mark in text and hint.search(text) for mark, hint in _ENGLISH_HINTS)
 
 
 @lru_cache(maxsize=512)

@@ -74,9 +74,9 @@ def _classify(match: re.Match[str]) -> str:
     after = text[end] if end < len(text) else ""
     if after in _QUOTE_CHARS:
         return match.group()  # a run longer than three marks: left as typed
-    if before and not before.isspace() and before not in _QUOTE_CHARS:
-        if not after or after.isspace() or after in _RIGHT_AFTER or _FIRST_PH <= after <= _LAST_PH:
-            return "»" * (end - start)
+    closes = not after or after.isspace() or after in _RIGHT_AFTER or _FIRST_PH <= after <= _LAST_PH
+    if before and not before.isspace() and before not in _QUOTE_CHARS and closes:
+        return "»" * (end - start)
     if (
         not before or before.isspace() or before in _LEFT_BEFORE or _FIRST_PH <= before <= _LAST_PH
     ) and (after and not after.isspace() and after not in _NOT_LEFT_AFTER):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.formatting.typograph_rules import (
+    CYR,
     DASH,
     EM,
     LETTER,
@@ -19,7 +20,6 @@ from bot.formatting.typograph_rules import (
     PH_CLASS,
     QUOTES,
     RU_EN,
-    CYR,
     SP,
     UPPER,
     Rule,
@@ -36,9 +36,7 @@ _REPEATED_SPACES = re.compile(r"[ \t](?<=[^\n \t][ \t])[ \t]++")
 # Not before a quotation mark: whether it opens or closes is known only later (see
 # `after_punctuation`).
 _AFTER_COLON = re.compile(rf":(?<=[^\d²³½¼¾{PH_CLASS}]:)(?=[^)\",:.…?\s/\\{PH_CLASS}{QUOTES}‘])")
-_AFTER_COMMA = re.compile(
-    rf",(?<=.,)(?=[^)\",:.…?\s/\\{PH_CLASS}{QUOTES}‘])(?!(?<=[\d½¼¾²³],)\d)"
-)
+_AFTER_COMMA = re.compile(rf",(?<=.,)(?=[^)\",:.…?\s/\\{PH_CLASS}{QUOTES}‘])(?!(?<=[\d½¼¾²³],)\d)")
 _AFTER_MARKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("?", re.compile(rf"\?(?={_NOT_AFTER_MARK})")),
     ("!", re.compile(rf"!(?={_NOT_AFTER_MARK})")),
@@ -204,14 +202,15 @@ def after_punctuation(text: str) -> str:
     return text
 
 
-
 # --- keyboard layout --------------------------------------------------------------------------
 
 _LATIN_TO_CYRILLIC = str.maketrans("ABEKMHOPCTXaeopcyx", "АВЕКМНОРСТХаеорсух")
 # Latin letters that look Cyrillic, typed inside a Russian word (Typograf's
 # ru/typo/switchingKeyboardLayout): `Kазахстан` with a Latin K.
 _LOOKALIKE = "ABEKMHOPCTXaeopcyx"
-_LAYOUT = re.compile(f"[{_LOOKALIKE}](?<![{_LOOKALIKE}][{_LOOKALIKE}])[{_LOOKALIKE}]*+(?=[А-ЯЁа-яё])")
+_LAYOUT = re.compile(
+    f"[{_LOOKALIKE}](?<![{_LOOKALIKE}][{_LOOKALIKE}])[{_LOOKALIKE}]*+(?=[А-ЯЁа-яё])"
+)
 
 
 def keyboard_layout(text: str) -> str:

@@ -27,18 +27,16 @@ _DOTTED = r"руб\.|коп\.|долл\."
 _SIGNS = r"°C|°F|°|₸|₽|€|\$"
 _UNIT_START = "[кмсдгтцлчМГКТВ°₸₽€$р]"
 _NUMBER_UNIT = re.compile(
-    rf"(\d)(?<![{LETTER}\d]\d)(\d*+)(?=[ \u00a0]?{_UNIT_START})(?:[ \u00a0]?(?=(?:{_UNITS})(?![{LETTER}\d])|{_DOTTED})"
+    rf"(\d)(?<![{LETTER}\d]\d)(\d*+)(?=[ \u00a0]?{_UNIT_START})"
+    rf"(?:[ \u00a0]?(?=(?:{_UNITS})(?![{LETTER}\d])|{_DOTTED})"
     rf"|[ \u00a0](?=(?:{_SIGNS})(?![{LETTER}\d])))"
 )
 _DAY_MONTH = re.compile(r" (?<=\d )(?=(?i:янв|фев|мар|апр|ма[ейя]|июн|июл|авг|сен|окт|ноя|дек))")
-_POWER = re.compile(
-    r"м([23])(?![\w²³])(?:(?<=\d\u00a0м[23])|(?<=\d\u00a0[кмсд]м[23]))"
-)
+_POWER = re.compile(r"м([23])(?![\w²³])(?:(?<=\d\u00a0м[23])|(?<=\d\u00a0[кмсд]м[23]))")
 _SUPERSCRIPT = {"2": "²", "3": "³"}
 _UNTIE_AFTER_UNIT = re.compile(
-    "\u00a0(?=[а-яё])(?:(?<=[\\d{ph}]\u00a0[мгтлцч]\u00a0)|(?<=[\\d{ph}]\u00a0м[²³]\u00a0)"
-    "|(?<=[\\d{ph}]\u00a0(?:км|мм|см|дм|кг|мг|мл|га)\u00a0)|(?<=[\\d{ph}]\u00a0(?:км|мм|см|дм)[²³]\u00a0))"
-    .format(ph=PH_CLASS)
+    f"\u00a0(?=[а-яё])(?:(?<=[\\d{PH_CLASS}]\u00a0[мгтлцч]\u00a0)|(?<=[\\d{PH_CLASS}]\u00a0м[²³]\u00a0)"
+    f"|(?<=[\\d{PH_CLASS}]\u00a0(?:км|мм|см|дм|кг|мг|мл|га)\u00a0)|(?<=[\\d{PH_CLASS}]\u00a0(?:км|мм|см|дм)[²³]\u00a0))"
 )
 # `1941–1945 г.г.`, `1941–1945 г.` -> `1941–1945\u00a0гг.` (Typograf's ru/nbsp/years).
 _YEARS_ABBREVIATION = re.compile(

@@ -20,7 +20,7 @@ TEMPLATES: tuple[tuple[str, str] | tuple[str, str, int], ...] = (
     ("quotes", '"{saying}?" - спросил {person}.'),
     ("quotes", 'Акционеры "{org} "{org2}"" одобрили сделку.'),
     ("quotes", '{person} {verb}: "Проект "{event}" остается нашим приоритетом".'),
-    ("quotes", 'Фильм “{event}” покажут в {city}.'),
+    ("quotes", "Фильм “{event}” покажут в {city}."),
     ("quotes", "Программа «{event}» стартует в {city}."),
     ("quotes", 'Участники акции "{event}" ("{org}") собрались в {city}.'),
     ("quotes", 'В сериале "{event}" снялись жители {city}.'),

@@ -19,7 +19,9 @@ Normaliser = Callable[[str, str], Pair]
 
 _LATIN_QUOTATION = re.compile(r"«[A-Za-z][^«»]*»")
 _INITIAL_SPACE = re.compile(r"(?<![\w.])([А-ЯЁA-Z]\.)[ \u00a0](?=[А-ЯЁA-Z])")
-_SPACE_INITIAL = re.compile(r"(?<=[а-яёА-ЯЁ])[ \u00a0](?=[А-ЯЁA-Z]\.(?:[ \u00a0]?[А-ЯЁA-Z]\.)?(?!\w))")
+_SPACE_INITIAL = re.compile(
+    r"(?<=[а-яёА-ЯЁ])[ \u00a0](?=[А-ЯЁA-Z]\.(?:[ \u00a0]?[А-ЯЁA-Z]\.)?(?!\w))"
+)
 _RANGE = re.compile(r"(\d)(?:–|-|\u00a0— )(\d)")
 _ROMAN_WORD = re.compile(r"([IVXL])[ \u00a0](вв\.|в\.|век)")
 _DOUBLE_V = re.compile(r"(?<=[IVXL] )в\.[ \u00a0]в\.|(?<=[IVXL]\u00a0)в\.[ \u00a0]в\.")
@@ -38,7 +40,7 @@ def _both(fix: Callable[[str], str]) -> Normaliser:
 
 def _english(text: str) -> str:
     def plain(match: re.Match[str]) -> str:
-        return match.group().replace(NB, " ").replace(f" — ", " - ").replace("…", "...")
+        return match.group().replace(NB, " ").replace(" — ", " - ").replace("…", "...")
 
     return _LATIN_QUOTATION.sub(plain, text)
 
