@@ -208,10 +208,19 @@ async def preview_rubric(settings: Settings, name: str) -> Rubric:
         await client.aclose()
 
 
-def _typograph(args: argparse.Namespace) -> int:
-    """stdin to stdout as UTF-8 bytes whatever the locale; a leading BOM is dropped."""
+def _typograph_lines(text: str) -> str:
+    """Each line typographed on its own, its line end (CRLF or LF) kept as typed."""
     from bot.formatting.typograph import typograph
 
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        out.append(typograph(body) + line[len(body) :])
+    return "".join(out)
+
+
+def _typograph(args: argparse.Namespace) -> int:
+    """stdin to stdout as UTF-8 bytes whatever the locale; a leading BOM is dropped."""
     del args
     stdin = getattr(sys.stdin, "buffer", None)
     raw = stdin.read() if stdin is not None else sys.stdin.read().encode("utf-8")
@@ -221,7 +230,7 @@ def _typograph(args: argparse.Namespace) -> int:
         line = raw.count(b"\n", 0, exc.start) + 1
         print(f"<stdin>:{line}: the input is not valid UTF-8", file=sys.stderr)
         return 1
-    out = typograph(text)
+    out = _typograph_lines(text)
     stdout = getattr(sys.stdout, "buffer", None)
     if stdout is not None:
         sys.stdout.flush()
