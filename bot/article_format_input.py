@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from bot.article_format_errors import ArticleFormatError
+from storage.models.article import is_article_id
 
 MAX_BYTES = 2 * 1024 * 1024
 FRONT_MATTER_KEYS = ("source", "photo", "published", "id")
@@ -28,7 +29,6 @@ _INVISIBLE = tuple(
 _SPACES = re.compile(r" {2,}")
 _FM_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 _URL = re.compile(r"^https?://[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @dataclass(frozen=True)
@@ -240,7 +240,7 @@ def _stable_id(field: tuple[str, int] | None, source: str) -> str | None:
     if field is None:
         return None
     value, number = field
-    if not _ID.match(value):
+    if not is_article_id(value):
         raise ArticleFormatError(
             number,
             f"'id' must be 1-64 of [A-Za-z0-9_-], found {value[:80]!r}",

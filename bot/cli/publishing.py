@@ -12,6 +12,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from bot.publishing.wiring import build_publisher
 from bot.redis_conn import open_redis
 from storage.keys import Keys
 from storage.ledger import LedgerRepo
+from storage.models.article import is_article_id
 from storage.models.delivery import LedgerEntry
 from storage.models.queue import PostMode, QueuedPost
 from storage.outbox import OutboxRepo
@@ -86,6 +88,16 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _not_an_id(value: str) -> int | None:
+    """Exit 1 with one line when `value` cannot be an article id (a file path, say)."""
+    if is_article_id(value):
+        return None
+    hint = "ids are what `vestnik import` prints, e.g. 42"
+    if Path(value).is_file():
+        hint += f"; to import this file run: vestnik import {value}"
+    return _fail(f"{value!r} is not an article id ({hint})")
+
+
 async def _channels(args: argparse.Namespace) -> int:
     del args
     async with _tools() as tools:
@@ -112,6 +124,8 @@ def _channel_line(row: ChannelOverview, tools: Tools) -> str:
 
 
 async def _queue(args: argparse.Namespace) -> int:
+    if (refused := _not_an_id(args.article_id)) is not None:
+        return refused
     mode: PostMode = "breaking" if args.breaking else "at" if args.at else "next_slot"
     async with _tools() as tools:
         try:
@@ -151,6 +165,8 @@ def _post_line(post: QueuedPost, eta: float | None, tools: Tools) -> str:
 
 
 async def _ledger(args: argparse.Namespace) -> int:
+    if (refused := _not_an_id(args.article_id)) is not None:
+        return refused
     async with _tools() as tools:
         article = await tools.publisher.articles.get(args.article_id)
         entries = await tools.ledger.entries(args.article_id)
@@ -183,6 +199,8 @@ def _entry_line(entry: LedgerEntry, title: str, tools: Tools) -> str:
 
 
 async def _retract(args: argparse.Namespace) -> int:
+    if (refused := _not_an_id(args.article_id)) is not None:
+        return refused
     async with _tools() as tools:
         try:
             result = await tools.publisher.retract_article(args.article_id)
