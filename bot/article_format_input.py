@@ -45,9 +45,10 @@ def decode(data: str | bytes, source: str) -> str:
     """Text of an uploaded file: UTF-8 (a BOM is dropped) or UTF-16 with a BOM; else an error."""
     if isinstance(data, str):
         if len(data) > MAX_BYTES:
-            raise _too_large(len(data.encode("utf-8")), source)
+            raise _too_large(len(data.encode("utf-8", "surrogatepass")), source)
         if "\x00" in data:
             raise _binary("binary", source)
+        _check_encodable(data, source)
         return data.removeprefix("\ufeff")
     if len(data) > MAX_BYTES:
         raise _too_large(len(data), source)
@@ -62,6 +63,23 @@ def decode(data: str | bytes, source: str) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ArticleFormatError(
             line, "the file is not valid UTF-8", code="encoding", source=source
+        ) from None
+
+
+def _check_encodable(text: str, source: str) -> None:
+    """Text that is not valid Unicode (a lone UTF-16 surrogate, e.g. from JSON's `\\ud800`)
+    cannot be stored, hashed or sent: refuse it with the line it is on."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        code_point = f"U+{ord(text[exc.start]):04X}"
+        raise ArticleFormatError(
+            line,
+            f"invalid character {code_point} (a lone surrogate: not valid text)",
+            code="bad_character",
+            params={"code_point": code_point},
+            source=source,
         ) from None
 
 
