@@ -172,18 +172,18 @@ class DraftService:
         """A draft from a newsroom-format file (raises ArticleFormatError with the line)."""
         article = parse_article(text, source=source)
         rubric = await self.rubric(article.rubric)
-        draft = await self.start(user_id, origin="txt")
-        return await self.update(
-            draft,
-            rubric=rubric.slug if rubric else article.rubric,
-            headline=article.headline,
-            lead=article.lead,
-            body=list(article.body),
-            photo_url=article.photo_url,
-            photo_credit=article.photo_credit,
-            source_url=article.source_url,
-            author=article.author,
-        )
+        fields = {
+            "rubric": rubric.slug if rubric else article.rubric,
+            "headline": article.headline,
+            "lead": article.lead,
+            "body": list(article.body),
+            "photo_url": article.photo_url,
+            "photo_credit": article.photo_credit,
+            "source_url": article.source_url,
+            "author": article.author,
+        }
+        _validate(fields)  # before the draft exists: a refused file leaves no empty draft
+        return await self.update(await self.start(user_id, origin="txt"), **fields)
 
     async def from_forward(
         self, user_id: int, text: str, photo_file_id: str | None, source_url: str | None

@@ -174,6 +174,10 @@ _DESK: Catalog = {
         "У черновика не выбран канал — откройте его в /drafts.",
         "The draft has no channel yet — open it in /drafts.",
     ),
+    "desk.draft.invalid": _t(
+        "Черновик это не принимает. Проверьте текст и пришлите ещё раз.",
+        "The draft cannot take this. Check the text and send it again.",
+    ),
     "desk.draft.empty_forward": _t(
         "В пересланном сообщении нет текста — из него не сделать черновик.",
         "The forwarded message has no text — it cannot become a draft.",
