@@ -12,10 +12,12 @@ import sys
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+
+from bot.timezones import iana_name
 
 DEFAULT_RUBRICS = (
     "Политика",
@@ -113,11 +115,10 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Almaty)") from exc
-        return value
+        name = iana_name(value)
+        if name is None:  # `localtime` and `Factory` are no place's zone
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Almaty)")
+        return name
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -12,8 +12,10 @@ from aiogram import Router
 def create_root_router() -> Router:
     """A fresh router tree (routers can be attached once, so never build them at import)."""
     from handlers import channel_admins, channels, editors, subscribers
+    from handlers.commands import CommandAddress
 
     root = Router(name="root")
+    root.message.outer_middleware(CommandAddress())
     root.include_routers(
         channels.create_router(),
         editors.create_router(),

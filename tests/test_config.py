@@ -68,6 +68,8 @@ def test_dotenv_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     ("name", "value", "fragment"),
     [
         ("TIMEZONE", "Mars/Olympus", "TIMEZONE"),
+        ("TIMEZONE", "localtime", "TIMEZONE: unknown time zone 'localtime'"),
+        ("TIMEZONE", "Factory", "TIMEZONE: unknown time zone 'Factory'"),
         ("ADMIN_IDS", "alice,bob", "ADMIN_IDS"),
         ("DEFAULT_LOCALE", "fr", "DEFAULT_LOCALE"),
         ("DELIVERY__GLOBAL_PER_SEC", "-1", "DELIVERY__GLOBAL_PER_SEC"),

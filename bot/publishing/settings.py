@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import Clock
 from bot.publishing.errors import PublishingError
 from bot.publishing.ports import Rubrics
 from bot.publishing.render import template_of
 from bot.publishing.slots import SlotError, normalize_slots, parse_quiet
+from bot.timezones import iana_name
 from storage.channels import ChannelRepo
 from storage.models.channel import CATCHUP_POLICIES, Channel, TemplateSettings
 from storage.queue import QueueRepo
@@ -128,11 +128,10 @@ class ChannelSettings:
 
     async def set_timezone(self, chat_id: int, timezone: str) -> Channel:
         """The channel's time zone (IANA name, e.g. Asia/Almaty) for slots and quiet hours."""
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise PublishingError("bad_value", f"unknown time zone {timezone!r}") from None
-        channel = await self._update(chat_id, timezone=timezone)
+        name = iana_name(timezone)
+        if name is None:
+            raise PublishingError("bad_value", f"unknown time zone {timezone!r}")
+        channel = await self._update(chat_id, timezone=name)
         await self.queue.raise_mark(chat_id, self.clock.time())
         return channel
 

@@ -7,12 +7,12 @@ usage text and changes nothing. The role check and the audit happen in `run_comm
 from __future__ import annotations
 
 import re
-from functools import cache
-from zoneinfo import available_timezones
 
 from aiogram.types import Message
 
+from bot.digits import is_digits
 from bot.publishing.errors import PublishingError
+from bot.timezones import iana_name
 from handlers.channel_admins.settings import OFF_WORDS, guard
 from handlers.editors.common import Command, Env, publishing_error, title
 from storage.models.channel import CatchupPolicy, Channel
@@ -68,10 +68,10 @@ def _parse_minutes(args: list[str]) -> int | None:
     number = args[0].lower()
     unit = args[1:]
     for word in MINUTE_WORDS:
-        if not unit and number.endswith(word) and number[: -len(word)].isdigit():
+        if not unit and number.endswith(word) and is_digits(number[: -len(word)]):
             number = number[: -len(word)]
             break
-    if not number.isdigit() or len(unit) > 1 or (unit and unit[0].lower() not in MINUTE_WORDS):
+    if not is_digits(number) or len(unit) > 1 or (unit and unit[0].lower() not in MINUTE_WORDS):
         return None
     minutes = int(number)
     return minutes if minutes <= MAX_INTERVAL_MINUTES else None
@@ -112,7 +112,7 @@ def _parse_catchup(args: list[str]) -> tuple[CatchupPolicy, int | None] | None:
     if len(args) == 1:
         return policy, None
     hours = args[1].lower().removesuffix("ч").removesuffix("h")
-    if not hours.isdigit() or not 0 < int(hours) <= MAX_SKIP_HOURS:
+    if not is_digits(hours) or not 0 < int(hours) <= MAX_SKIP_HOURS:
         return None
     return policy, int(hours)
 
@@ -129,24 +129,13 @@ async def timezone(env: Env, channel: Channel, args: list[str]) -> None:
     if not args:
         await env.say("admin.timezone.show", title=title(channel), zone=channel.timezone)
         return
-    zone = _zone(args[0]) if len(args) == 1 else None
+    zone = iana_name(args[0]) if len(args) == 1 else None
     if zone is None:
         await env.say("admin.timezone.unknown", zone=" ".join(args))
         return
     changed = await guard(env, env.desk.publisher.set_timezone(channel.id, zone))
     if changed is not None:
         await env.say("admin.timezone.set", title=title(channel), zone=changed.timezone)
-
-
-@cache
-def _zones() -> dict[str, str]:
-    """Every IANA zone name by its lower-case spelling (read once, on first use)."""
-    return {name.lower(): name for name in available_timezones()}
-
-
-def _zone(text: str) -> str | None:
-    """The IANA name for `asia/almaty` or `Asia/Almaty`; None if there is no such zone."""
-    return _zones().get(text.strip().lower())
 
 
 async def signature(env: Env, channel: Channel, args: list[str]) -> None:

@@ -24,6 +24,7 @@ from babel.dates import format_datetime
 from bot.desk.keyboards import channel_picker
 from bot.desk.roles import Decision, RoleService
 from bot.desk.wiring import Desk
+from bot.digits import is_digits
 from bot.i18n import I18n, normalize_locale
 from bot.publishing.errors import PublishingError
 from storage.models.channel import Channel
@@ -152,7 +153,7 @@ async def find_channel(env: Env, ref: str) -> Channel | None:
 
 def looks_like_channel(ref: str) -> bool:
     """`@name` or a negative chat id."""
-    return ref.startswith("@") or (ref.startswith("-") and ref[1:].isdigit())
+    return ref.startswith("@") or (ref.startswith("-") and is_digits(ref[1:]))
 
 
 async def with_channel(env: Env, command: Command, args: list[str]) -> None:
