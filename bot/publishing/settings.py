@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.clock import Clock
+from bot.formatting.post import SIGNATURE_MAX
+from bot.formatting.telegram_html import telegram_length
 from bot.publishing.errors import PublishingError
 from bot.publishing.ports import Rubrics
 from bot.publishing.render import template_of
@@ -67,7 +69,7 @@ class ChannelSettings:
         try:
             slots = normalize_slots(times)
         except SlotError as exc:
-            raise PublishingError("bad_time", str(exc)) from None
+            raise PublishingError("bad_slot", str(exc)) from None
         channel = await self._update(chat_id, slots=slots)
         await self.queue.raise_mark(chat_id, self.clock.time())
         return channel
@@ -104,7 +106,7 @@ class ChannelSettings:
         try:
             quiet = parse_quiet(text)
         except SlotError as exc:
-            raise PublishingError("bad_time", str(exc)) from None
+            raise PublishingError("bad_quiet", str(exc)) from None
         return await self._update(chat_id, quiet=quiet)
 
     async def set_min_interval(self, chat_id: int, seconds: int) -> Channel:
@@ -147,4 +149,11 @@ class ChannelSettings:
             raise PublishingError("bad_value", f"unknown template field(s): {sorted(unknown)}")
         template = TemplateSettings.model_validate({**current, **fields})
         template_of(template)  # refuses a signature Telegram would not parse
+        length = telegram_length(template.signature or "")
+        if length > SIGNATURE_MAX:
+            raise PublishingError(
+                "bad_value",
+                f"invalid post template: the signature is {length} characters as Telegram "
+                f"counts them (limit {SIGNATURE_MAX})",
+            )
         return await self._update(chat_id, template=template)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import Message
 
 from bot.digits import is_digits
+from bot.formatting.telegram_html import escape_html
 from bot.publishing.errors import PublishingError
 from bot.timezones import iana_name
 from handlers.channel_admins.settings import OFF_WORDS, guard
@@ -32,14 +34,24 @@ CATCHUP_WORDS: dict[str, CatchupPolicy] = {
     "пропустить": "skip_older",
     "пропускать": "skip_older",
 }
-# What the HTML check says (bot.formatting.telegram_html), as a text key and its fields.
+# What the HTML check says (bot.formatting.telegram_html), as a text key and its fields:
+# every reason it can give has its own words, so an admin never reads the English one.
 _HTML_PROBLEMS = (
     (re.compile(r"unescaped '(.)'"), "admin.signature.bad.unescaped"),
     (re.compile(r"unclosed <([\w-]+)>"), "admin.signature.bad.unclosed"),
     (re.compile(r"unsupported tag <([\w-]+)>"), "admin.signature.bad.tag"),
     (re.compile(r"</([\w-]+)> at \d+ but expected"), "admin.signature.bad.order"),
     (re.compile(r"<(a)> at \d+ needs an http"), "admin.signature.bad.link"),
-)
+    (re.compile(r"(?:unsupported entity|invalid character reference) '([^']*)'"),
+     "admin.signature.bad.entity"),
+    (re.compile(r"malformed tag '([^']*)'"), "admin.signature.bad.malformed"),
+    (re.compile(r"attributes in closing tag </([\w-]+)>"), "admin.signature.bad.malformed"),
+    (re.compile(r"unsupported or repeated attribute '([^']*)'"), "admin.signature.bad.attribute"),
+    (re.compile(r"<([\w-]+)> at \d+ needs "), "admin.signature.bad.needs"),
+    (re.compile(r"<([\w-]+)> at \d+ (?:inside|nested)"), "admin.signature.bad.nesting"),
+    (re.compile(r"<([\w-]+)(?: class=\.\.\.)?> at \d+ must be"), "admin.signature.bad.needs"),
+    (re.compile(r"is (\d+) characters"), "admin.signature.bad.length"),
+)  # fmt: skip
 
 
 def _minutes(seconds: int) -> int:
@@ -143,7 +155,7 @@ async def signature(env: Env, channel: Channel, args: list[str]) -> None:
     if not args:
         current = channel.template.signature
         if current:
-            await env.say("admin.signature.show", title=title(channel), signature=current)
+            await _show_signature(env, "admin.signature.show", channel, current)
         else:
             await env.say("admin.signature.none", title=title(channel))
         return
@@ -157,8 +169,18 @@ async def signature(env: Env, channel: Channel, args: list[str]) -> None:
     if changed.template.signature is None:
         await env.say("admin.signature.cleared", title=title(channel))
     else:
-        shown = changed.template.signature
-        await env.say("admin.signature.set", title=title(channel), signature=shown)
+        await _show_signature(env, "admin.signature.set", channel, changed.template.signature)
+
+
+async def _show_signature(env: Env, key: str, channel: Channel, signature: str) -> None:
+    """The signature as posts show it: its HTML formatted, not its tags (the check that
+    stored it guarantees Telegram parses it); the words around it are escaped."""
+    marker = "\x00signature\x00"
+    text = escape_html(env.t(key, title=title(channel), signature=marker))
+    try:
+        await env.send(text.replace(marker, signature), html=True)
+    except TelegramBadRequest:  # a signature stored before the check existed
+        await env.say(key, title=title(channel), signature=signature)
 
 
 def _rest_of_message(env: Env, args: list[str]) -> str:
@@ -176,12 +198,17 @@ def _signature_problem(env: Env, exc: PublishingError) -> str:
     """Why the signature was refused, in the user's words where the check's reason is known."""
     if exc.code != "bad_value" or "invalid post template" not in exc.message:
         return publishing_error(env, exc)
-    detail = exc.message.removeprefix("invalid post template: ")
+    key, what = html_problem(exc.message.removeprefix("invalid post template: "))
+    return env.t("admin.signature.bad", reason=env.t(key, what=what))
+
+
+def html_problem(detail: str) -> tuple[str, str]:
+    """The text key and its `what` for a reason the signature check gave (English)."""
     for pattern, key in _HTML_PROBLEMS:
         found = pattern.search(detail)
         if found:
-            return env.t("admin.signature.bad", reason=env.t(key, what=found.group(1)))
-    return env.t("admin.signature.bad", reason=detail)
+            return key, found.group(1)
+    return "admin.signature.bad.other", ""
 
 
 async def silent(env: Env, channel: Channel, args: list[str]) -> None:

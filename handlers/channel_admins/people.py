@@ -20,7 +20,6 @@ from handlers.editors.common import (
     args_of,
     find_channel,
     looks_like_channel,
-    quoted,
     refuse_everywhere,
     run_command,
     title,
@@ -141,7 +140,7 @@ async def audit_of(env: Env, channel: Channel, args: list[str]) -> None:
     """The last actions about one channel (its role was checked by `run_command`)."""
     del args
     entries = await env.roles.audit.recent(AUDIT_LINES, [channel.id])
-    await _show_audit(env, entries, quoted(env, title(channel)))
+    await _show_audit(env, entries, env.t("admin.audit.scope.channel", title=title(channel)))
 
 
 async def audit_everywhere(env: Env) -> None:

@@ -81,10 +81,13 @@ class Env:
         """Send a text (by key) to the user; returns the message id."""
         return await self.send(self.t(key, **kwargs), markup)
 
-    async def send(self, text: str, markup: InlineKeyboardMarkup | None = None) -> int:
-        """Send ready text to the user; returns the message id."""
+    async def send(
+        self, text: str, markup: InlineKeyboardMarkup | None = None, *, html: bool = False
+    ) -> int:
+        """Send ready text to the user; returns the message id. With `html`, `text` is
+        Telegram HTML (the caller escaped everything but trusted markup)."""
         message = await self.bot.send_message(
-            self.chat_id, text, reply_markup=markup, parse_mode=None
+            self.chat_id, text, reply_markup=markup, parse_mode="HTML" if html else None
         )
         return message.message_id
 

@@ -96,7 +96,7 @@ class Case:
 
 
 STATS_A = (
-    "Статистика «Вестник А» за сегодня:\n"
+    "Статистика канала «Вестник А» за сегодня:\n"
     "Опубликован 1 пост\n"
     "В очереди канала — 2 поста\n"
     "Сбоев доставки в канал нет.\n"
@@ -111,15 +111,15 @@ CASES = [
     Case("/channels", "admins", "", check="channels", denied_in="own"),
     Case("/drafts", "members", "", check="drafts", denied_in="none"),
     Case("/slots @vestnik_a 08:00 20:00", "admin", "«Вестник А» — 08:00, 20:00", check="slots"),
-    Case("/slots @vestnik_a", "admin", "Слоты «Вестник А»"),
+    Case("/slots @vestnik_a", "admin", "Слоты канала «Вестник А»"),
     Case("/route @vestnik_a Экономика", "admin", "публикует рубрики: Экономика", check="route"),
     Case("/pause @vestnik_a", "admin", "на паузе", check="paused"),
     Case("/resume @vestnik_a", "admin", "возобновлены", setup="pause", check="resumed"),
     Case("/quiet @vestnik_a 23:00-07:00", "admin", "23:00–07:00", check="quiet"),
     Case("/interval @vestnik_a 30", "admin", "«Вестник А» — 30 минут", check="interval"),
-    Case("/interval @vestnik_a", "admin", "промежуток между постами в «Вестник А»: нет"),
+    Case("/interval @vestnik_a", "admin", "промежуток между постами в канале «Вестник А»: нет"),
     Case("/catchup @vestnik_a пропустить 6", "admin", "старше 6 часов", check="catchup"),
-    Case("/catchup @vestnik_a", "admin", "После простоя «Вестник А»: распределить"),
+    Case("/catchup @vestnik_a", "admin", "Канал «Вестник А» после простоя: распределить"),
     Case(
         "/timezone @vestnik_a Europe/Moscow",
         "admin",
@@ -130,26 +130,31 @@ CASES = [
     Case(
         "/timezone @vestnik_a",
         "admin",
-        "Часовой пояс «Вестник А»: Asia/Almaty",
+        "Часовой пояс канала «Вестник А»: Asia/Almaty",
         subscribers_answer="Не знаю часового пояса «@vestnik_a»",
     ),
-    Case("/signature @vestnik_a <b>Вестник</b>", "admin", "<b>Вестник</b>", check="signature"),
-    Case("/signature @vestnik_a", "admin", "У постов «Вестник А» нет подписи"),
+    Case(
+        "/signature @vestnik_a <b>Вестник</b>",
+        "admin",
+        "подпись под постами канала «Вестник А»:\nВестник",
+        check="signature",
+    ),
+    Case("/signature @vestnik_a", "admin", "У постов канала «Вестник А» нет подписи"),
     Case("/silent @vestnik_a off", "admin", "будут уходить со звуком", check="loud"),
     Case("/silent @vestnik_a", "admin", "«Вестник А» по расписанию уходят без звука"),
     Case("/stats @vestnik_a", "admin", STATS_A, exact=True),
-    Case("/stats @vestnik_a week", "admin", "Статистика «Вестник А» за неделю"),
+    Case("/stats @vestnik_a week", "admin", "Статистика канала «Вестник А» за неделю"),
     Case(
         "/editors @vestnik_a",
         "admin",
-        f"У «Вестник А» 1 редактор:\n• Ерлан (@erlan_editor, {EDITOR_A})",
+        f"У канала «Вестник А» 1 редактор:\n• Ерлан (@erlan_editor, {EDITOR_A})",
         exact=True,
     ),
-    Case(f"/grant @vestnik_a {NEWCOMER}", "admin", "редактор «Вестник А»", check="granted"),
+    Case(f"/grant @vestnik_a {NEWCOMER}", "admin", "редактор канала «Вестник А»", check="granted"),
     Case("/grant @vestnik_a", "admin", "?start=inv_", check="invited"),
     Case(f"/revoke @vestnik_a {EDITOR_A}", "admin", "больше не редактор", check="revoked"),
-    Case("/audit @vestnik_a", "admin", "Журнал «Вестник А», последн"),
-    Case("/queue @vestnik_a", "editor", "В очереди «Вестник А» 2 поста:", replies=3),
+    Case("/audit @vestnik_a", "admin", "Журнал канала «Вестник А», последн"),
+    Case("/queue @vestnik_a", "editor", "В очереди канала «Вестник А» 2 поста:", replies=3),
     Case("/new @vestnik_a", "editor", "Рубрика", replies=3, check="draft"),
     Case("/edit {article}", "editor", "Новый заголовок"),
     Case("/retract {article}", "editor", "Снять статью"),
@@ -385,9 +390,9 @@ def _queue(action: str, index: int) -> DataOf:
 
 
 BUTTONS = [
-    Button("submit now", _submit("now"), "editor", "отправлена в «Вестник А»", "/new:now",
+    Button("submit now", _submit("now"), "editor", "отправлена в канал «Вестник А»", "/new:now",
            settled=_published),
-    Button("submit next slot", _submit("next_slot"), "editor", "в очереди «Вестник А»",
+    Button("submit next slot", _submit("next_slot"), "editor", "в очереди канала «Вестник А»",
            "/new:next_slot", settled=_draft_submitted),
     Button("submit at", _submit("at"), "editor", "Когда опубликовать?", "/new:at"),
     Button("submit breaking", _submit("breaking"), "editor", "Срочно: статья", "/new:breaking",
@@ -413,13 +418,13 @@ BUTTONS = [
            "editor", "Канал: «Вестник А».", "/new", replies=2, settled=_draft_started),
     Button("pick channel for /queue",
            lambda w, s, r: PickChannel(purpose="queue", chat_id=w.channel_a).pack(),
-           "editor", "В очереди «Вестник А» 2 поста:", "/queue", replies=3),
+           "editor", "В очереди канала «Вестник А» 2 поста:", "/queue", replies=3),
     Button("pick channel for /pause",
            lambda w, s, r: AdminPick(purpose="pause", chat_id=w.channel_a).pack(),
            "admin", "на паузе", "/pause", settled=_paused),
     Button("pick channel for /slots",
            lambda w, s, r: AdminPick(purpose="slots", chat_id=w.channel_a).pack(),
-           "admin", "Слоты «Вестник А»", "/slots"),
+           "admin", "Слоты канала «Вестник А»", "/slots"),
     Button("delete another's draft",
            lambda w, s, r: DraftAction(action="delete", draft_id=s.drafts["editor_a"]).pack(),
            "author", "удалён", "/drafts:delete", settled=_draft_deleted,
@@ -628,7 +633,7 @@ async def test_telegram_down_refuses_destructive_actions_politely(
             ("/queue:cancel", world.channel_a, "unverified"),
         ]
         [shown] = await person.say("/slots @vestnik_a")  # reading still works
-        assert text_of(shown).startswith("Слоты «Вестник А»")
+        assert text_of(shown).startswith("Слоты канала «Вестник А»")
     finally:
         await world.client.clear_faults()
         await world.restore(saved)
