@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -39,9 +40,13 @@ async def _run(args: argparse.Namespace) -> int:
     settings = load_settings()
     setup_logging(settings.log_level)
     if settings.offline:
-        from bot.demo import run_offline
+        from bot.demo import SandboxUnavailable, run_offline
 
-        await run_offline(settings, seed=not args.no_demo, until=_stop_signal)
+        try:
+            await run_offline(settings, seed=not args.no_demo, until=_stop_signal)
+        except SandboxUnavailable as exc:
+            print(f"vestnik: {exc}", file=sys.stderr)
+            return 1
         return 0
     await _run_online(settings)
     return 0
