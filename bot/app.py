@@ -28,9 +28,22 @@ def create_bot(token: str, api_url: str) -> Bot:
     )
 
 
+class SharedRedisStorage(RedisStorage):
+    """Dialogue state in the application's own Redis client, which this storage does not own.
+
+    aiogram closes its FSM storage whenever polling stops, and `RedisStorage.close` closes the
+    client's connection pool: every other user of the shared client (the delivery engine's
+    wake channel, the scheduler) then lost its connection mid-command, with a traceback. The
+    client's owner closes it at shutdown instead.
+    """
+
+    async def close(self) -> None:
+        """Nothing to release: the Redis client belongs to the application."""
+
+
 def create_dispatcher(ctx: AppContext, **services: Any) -> Dispatcher:
     """A Dispatcher with dialogue state in Redis and every service as workflow data."""
-    storage = RedisStorage(
+    storage = SharedRedisStorage(
         ctx.redis,
         key_builder=DefaultKeyBuilder(prefix=ctx.keys.fsm_prefix(), with_destiny=True),
     )
