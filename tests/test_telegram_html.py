@@ -11,6 +11,7 @@ from bot.formatting.telegram_html import (
     check_html,
     escape_attr,
     escape_html,
+    literal_references,
     plain_text,
     telegram_length,
     utf16_length,
@@ -86,10 +87,7 @@ INVALID = [
     ("AT&T", "unescaped"),
     ("&nbsp;", "unsupported entity"),
     ("&apos;", "unsupported entity"),
-    ("&#0;", "unsupported entity"),
-    ("&#x10FFFF;", "unsupported entity"),
-    ("&#1114111;", "unsupported entity"),
-    ("&#X41;", "unsupported entity"),
+    ("&#0;", "invalid character"),
     ("&#00000065;", "unsupported entity"),
     ("&#xD800;", "invalid character"),
     ("<a>x</a>", "needs href"),
@@ -130,6 +128,13 @@ def test_escaped_text_is_valid_and_keeps_its_length(text: str) -> None:
 def test_escaped_href_is_a_valid_attribute(tail: str) -> None:
     url = "https://x.kz/" + "".join(tail.split())
     check_html(f'<a href="{escape_attr(url)}">x</a>')
+
+
+def test_references_telegram_shows_as_typed_are_listed() -> None:
+    """Valid for Telegram's parser (it keeps them as text), but nobody means them."""
+    html = "&#x10FFFF; &#X41; &#1114111; &#65; &#x41; &#1114110; &amp;"
+    check_html(html)
+    assert literal_references(html) == ["&#x10FFFF;", "&#X41;", "&#1114111;"]
 
 
 def test_references_telegram_leaves_as_typed_count_as_typed() -> None:

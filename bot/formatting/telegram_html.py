@@ -10,8 +10,9 @@ Character references are read by Telegram's own rules (TDLib's `decode_html_enti
 length is the one Telegram counts: `&lt; &gt; &amp; &quot;` (the `;` may be left out), `&#65;`
 and `&#x41;` (lower-case `x` only) for a character below U+10FFFF written in under 10
 characters. Anything else starting with `&` stays in the text as typed: `&#x10FFFF;` is 10
-characters, `&#X41;` is 6, `&nbsp;` is 6. `check_html` refuses those (the sender surely meant
-a character), but `plain_text` and `telegram_length` count them as Telegram shows them.
+characters, `&#X41;` is 6. `plain_text` and `telegram_length` count them as Telegram shows
+them; `literal_references` lists them, so a signature holding one can be refused (its author
+surely meant a character).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "check_html",
     "escape_attr",
     "escape_html",
+    "literal_references",
     "plain_text",
     "telegram_length",
     "utf16_length",
@@ -33,6 +35,8 @@ _TAG = re.compile(r"<[^>]*>")
 # A character reference as TDLib scans one: `&`, then `#x` + hex digits, `#` + decimal digits
 # or letters, then an optional `;`. Whether it decodes is decided by `_reference`.
 _REFERENCE = re.compile(r"&(?:#(?:x([0-9a-fA-F]*)|([0-9]*))|([a-zA-Z]*));?")
+# What `check_html` accepts after `&`: the four names, or a numeric reference of a character.
+_ENTITY = re.compile(r"&(?:(lt|gt|amp|quot)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
 _LAST_CODE_POINT = 0x10FFFF  # TDLib decodes only code points below it
 _REFERENCE_MAX = 10  # `&` up to the last digit: 10 characters or more stay literal
 _TOKEN = re.compile(r"<[^<>]*>|&[^&<>;\s]*;|[<>&]")
@@ -121,14 +125,27 @@ def check_html(html: str) -> None:
         raise TelegramHTMLError(f"unclosed <{stack[-1]}>")
 
 
+def literal_references(html: str) -> list[str]:
+    """The numeric references in `html` that Telegram shows as typed instead of decoding
+    (`&#x10FFFF;`, `&#X41;`, `&#00000065;`): valid for Telegram, but surely not meant."""
+    found = []
+    for match in _ENTITY.finditer(html):
+        token = match.group()
+        if match.group(1) is None:  # numeric
+            read = _REFERENCE.match(token)
+            if read is None or read.end() < len(token) or _reference(read) is None:
+                found.append(token)
+    return found
+
+
 def _check_entity(token: str, pos: int) -> None:
-    """`token` (`&…;`) must be a reference Telegram decodes to a valid character."""
-    match = _REFERENCE.fullmatch(token)
-    char = _reference(match) if match is not None else None
-    if char is None:
+    match = _ENTITY.fullmatch(token)
+    if match is None:
         raise TelegramHTMLError(f"unsupported entity {token!r} at {pos}")
-    if 0xD800 <= ord(char) <= 0xDFFF:
-        raise TelegramHTMLError(f"invalid character reference {token!r} at {pos}")
+    if not match.group(1):
+        code = int(match.group(2) or match.group(3), 16 if match.group(3) else 10)
+        if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise TelegramHTMLError(f"invalid character reference {token!r} at {pos}")
 
 
 def _check_tag(token: str, stack: list[str], pos: int) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from pydantic import ValidationError
 
 from bot.formatting.post import PostTemplate, build_post
@@ -13,8 +11,6 @@ from storage.models.article import Article, Rubric
 from storage.models.channel import Channel, TemplateSettings
 from storage.models.post import Post
 from storage.text import hashtag, normalize_rubric_name, slugify
-
-log = logging.getLogger(__name__)
 
 
 async def rubric_of(article: Article, rubrics: Rubrics) -> Rubric:
@@ -37,14 +33,4 @@ def template_of(settings: TemplateSettings) -> PostTemplate:
 
 def render(article: Article, rubric: Rubric, channel: Channel) -> Post:
     """The post exactly as this channel publishes it."""
-    return build_post(article, rubric, template=_posting_template(channel))
-
-
-def _posting_template(channel: Channel) -> PostTemplate:
-    """The channel's template; a signature stored before a stricter check (one Telegram
-    would show as typed, say) is left out with a warning rather than stopping every post."""
-    try:
-        return template_of(channel.template)
-    except PublishingError as exc:
-        log.warning("channel %s: %s; posting without the signature", channel.id, exc.message)
-        return template_of(channel.template.model_copy(update={"signature": None}))
+    return build_post(article, rubric, template=template_of(channel.template))

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.formatting.post import SIGNATURE_MAX
-from bot.formatting.telegram_html import telegram_length
+from bot.formatting.telegram_html import literal_references, telegram_length
 from bot.publishing.errors import PublishingError
 from bot.publishing.ports import Rubrics
 from bot.publishing.render import template_of
@@ -149,11 +149,25 @@ class ChannelSettings:
             raise PublishingError("bad_value", f"unknown template field(s): {sorted(unknown)}")
         template = TemplateSettings.model_validate({**current, **fields})
         template_of(template)  # refuses a signature Telegram would not parse
-        length = telegram_length(template.signature or "")
-        if length > SIGNATURE_MAX:
-            raise PublishingError(
-                "bad_value",
-                f"invalid post template: the signature is {length} characters as Telegram "
-                f"counts them (limit {SIGNATURE_MAX})",
-            )
+        if fields.get("signature"):
+            check_signature(fields["signature"])
         return await self._update(chat_id, template=template)
+
+
+def check_signature(signature: str) -> None:
+    """What `/signature` refuses beyond Telegram's parser: a reference Telegram would show as
+    typed (the admin meant a character), and a signature too long for a caption's footer,
+    counted as Telegram counts it."""
+    if literal := literal_references(signature):
+        raise PublishingError(
+            "bad_value",
+            f"invalid post template: unsupported entity {literal[0]!r} (Telegram shows it "
+            "as typed)",
+        )
+    length = telegram_length(signature)
+    if length > SIGNATURE_MAX:
+        raise PublishingError(
+            "bad_value",
+            f"invalid post template: the signature is {length} characters as Telegram "
+            f"counts them (limit {SIGNATURE_MAX})",
+        )
