@@ -1,7 +1,9 @@
 """Pushes: a new article goes to its rubric's instant subscribers through the delivery engine.
 
-The listener also keeps the search index in step with imports. Quiet hours never drop a
-push: they set that subscriber's `not_before` to the end of their quiet hours.
+The listener also keeps the search index in step with imports. Only a public article is
+indexed or pushed: an embargoed one (queued for later) is, once publishing releases it
+(`article_public`). Quiet hours never drop a push: they set that subscriber's `not_before`
+to the end of their quiet hours.
 """
 
 from __future__ import annotations
@@ -57,11 +59,20 @@ class PushListener:
         self._build_post = build_post
 
     async def article_stored(self, article: Article, *, is_new: bool, changed: bool) -> None:
-        """Index a new or changed article; push a new one to its rubric's subscribers."""
+        """Index a new or changed public article; push a new one to its rubric's
+        subscribers. An embargoed article waits for `article_public`."""
+        if not article.is_public:
+            return
         if is_new or changed:
             await self._index(article)
         if is_new:
             await self.fan_out(article)
+
+    async def article_public(self, article: Article) -> None:
+        """An embargoed article became public: index it and push it (idempotent: the push
+        job ids are per article and reader)."""
+        await self._index(article)
+        await self.fan_out(article)
 
     async def _index(self, article: Article) -> None:
         try:

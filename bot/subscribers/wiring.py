@@ -54,12 +54,14 @@ def bot_commands(i18n: I18n, locale: str) -> list[BotCommand]:
 def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
     """Subscriptions, search, the subscriber service, pushes and the digest task."""
     from bot.formatting.post import build_full_post, build_post
+    from storage.article_embargo import PublicArticles
     from storage.articles import ArticleRepo
     from storage.audit import AuditRepo
     from storage.roles import RoleRepo
     from storage.rubrics import RubricRepo
 
-    articles = ArticleRepo(ctx.redis, ctx.keys)
+    stored = ArticleRepo(ctx.redis, ctx.keys)
+    articles = PublicArticles(stored)  # what readers may see: public articles only
     rubrics = RubricRepo(ctx.redis, ctx.keys, defaults=ctx.settings.rubrics)
     subscriptions = SubscriptionRepo(ctx.redis, ctx.keys)
     search = SearchService(SearchIndex(ctx.redis, ctx.keys), articles, Lemmatizer(shared_morph()))
@@ -86,7 +88,9 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
     view = DigestView(ctx.i18n, ctx.settings.default_locale, ctx.settings.timezone)
     digests = DigestSender(subscriptions, articles, outbox, ctx.clock, ctx.settings, view)
     _register_forbidden_hook(deps.get("delivery"), service)
-    _register_send_check(deps.get("delivery"), StillWanted(subscriptions, articles))
+    _register_send_check(deps.get("delivery"), StillWanted(subscriptions, stored))
+    if deps.get("publisher") is not None:
+        deps["publisher"].add_public_listener(listener.article_public)
 
     async def set_commands() -> None:
         await publish_commands(ctx)
