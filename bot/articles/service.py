@@ -107,9 +107,7 @@ class ArticleService:
         self, text: str | bytes, *, source: str = "<text>", plan: Plan | None = None
     ) -> ImportResult:
         """Parse a newsroom text (raises `ArticleFormatError`) and import it."""
-        return await self.import_article(
-            parse_article(text, source=source, tz=self.tz), plan=plan
-        )
+        return await self.import_article(parse_article(text, source=source, tz=self.tz), plan=plan)
 
     async def import_article(self, article: Article, *, plan: Plan | None = None) -> ImportResult:
         """Store an article (deduplicated, or replacing the one with its source/id) and notify.
