@@ -77,11 +77,17 @@ async def test_a_timed_post_is_public_when_its_channel_copy_is_out_not_before(
     service, publisher = parts(world, heard)
     readers = PublicArticles(world.articles)
     await world.clock.set(local("02:06", day=26))
-    result = await service.import_article(news("В 02:09"), plan=Plan(A, "at", local("02:09", day=26)))
+    result = await service.import_article(
+        news("В 02:09"), plan=Plan(A, "at", local("02:09", day=26))
+    )
     article_id = result.article_id
     assert result.article.state == "embargoed"
     [post] = result.posts
-    assert (post.mode, post.state, post.due_at) == ("at", "scheduled", local("02:09", day=26).timestamp())
+    assert (post.mode, post.state, post.due_at) == (
+        "at",
+        "scheduled",
+        local("02:09", day=26).timestamp(),
+    )
     assert heard.ids == [] and await readers.get(article_id) is None
     assert await readers.list_latest() == []
     await world.clock.set(local("02:08:59", day=26))
@@ -143,7 +149,9 @@ async def test_retracting_before_its_time_leaves_no_trace(world: World) -> None:
     report = await publisher.tick()
     assert report.dispatched == [] and heard.ids == []
     assert await world.articles.count() == 0
-    entries = {e.chat_id: (e.status, e.reason) for e in await world.ledger.entries(result.article_id)}
+    entries = {
+        e.chat_id: (e.status, e.reason) for e in await world.ledger.entries(result.article_id)
+    }
     assert entries == {A: ("skipped", "retracted")}  # the operator still sees what happened
 
 
