@@ -347,6 +347,15 @@ class ArticleRepo(ArticleEmbargo):
         """How many articles are stored."""
         return int(await self._redis.zcard(self._keys.articles_all()))
 
+    async def is_current(self, article_id: str, content_hash: str) -> bool:
+        """Whether the stored article has this content hash: one HGET when the dedup index
+        points the hash at it (the usual case), else the article is read."""
+        owner = await self._redis.hget(self._keys.article_hashes(), content_hash)
+        if owner == article_id:
+            return True
+        article = await self.get(article_id)
+        return article is not None and article.content_hash == content_hash
+
     async def find_by_source(self, source_url: str) -> Article | None:
         """The article imported from this source URL, or None."""
         article_id = await self._redis.hget(self._keys.article_sources(), source_url)

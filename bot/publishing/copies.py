@@ -79,15 +79,18 @@ class Copies(PublishingPart):
         )
 
     async def edit(self, article: Article) -> list[int]:
-        """Edit every published copy in place with the article's current text; the chat ids.
+        """Edit every channel copy in place with the article's current text; the chat ids.
 
         Copies still on their way are not here: the completed hook (`after_delivery`)
-        edits them once they are out if they were rendered from an older version.
+        edits them once they are out if they were rendered from an older version. Readers'
+        copies (private chats) are the subscribers feature's (`bot.subscribers.copies`).
         """
         article_id = str(article.id)
         edited: list[int] = []
         stamp = int(self.clock.time() * 1000)
         for chat_id, message_id in (await self.ledger.published_copies(article_id)).items():
+            if chat_id > 0:
+                continue  # a reader's copy
             suffix = f"{article.content_hash[:12]}-{stamp}"
             if await self._enqueue_edit(article, chat_id, message_id, suffix):
                 edited.append(chat_id)
