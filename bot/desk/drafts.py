@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from bot.article_format import parse_article
 from bot.articles.service import Plan
 from bot.clock import Clock
+from bot.desk.forwarded import Entity, read_forward
 from bot.publishing.errors import PublishingError
 from bot.publishing.render import render, rubric_of
 from bot.publishing.service import PublishingService
@@ -193,19 +194,30 @@ class DraftService:
         )
 
     async def from_forward(
-        self, user_id: int, text: str, photo_file_id: str | None, source_url: str | None
+        self,
+        user_id: int,
+        text: str,
+        photo_file_id: str | None,
+        source_url: str | None,
+        entities: Sequence[Entity] = (),
     ) -> Draft:
-        """A draft from a forwarded post: first line the headline, the rest the lead."""
-        lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-        if not lines:
+        """A draft from a forwarded post, read through its formatting (`read_forward`):
+        the bold run is the headline, an italic `Фото: …` the credit, a hashtag the rubric
+        (when it is a registered one), a link on its own line the source."""
+        post = read_forward(text, entities)
+        if not post.headline:
             raise DraftError("empty_forward")
+        rubric = await self.rubric(post.hashtag) if post.hashtag else None
         draft = await self.start(user_id, origin="forward")
         return await self.update(
             draft,
-            headline=lines[0][:MAX_HEADLINE],
-            lead="\n".join(lines[1:])[:MAX_LEAD],
+            rubric=rubric.slug if rubric else None,
+            headline=post.headline[:MAX_HEADLINE],
+            lead=post.lead[:MAX_LEAD],
+            body=post.body,
             photo_file_id=photo_file_id,
-            source_url=source_url,
+            photo_credit=post.photo_credit,
+            source_url=post.source_url or source_url,
         )
 
     async def submit(

@@ -169,6 +169,33 @@ async def test_forwarded_post_becomes_a_draft(world: DeskWorld) -> None:
     assert "Нацбанк сообщил о\u00a0росте резервов." in shown[1]["html"]
 
 
+async def test_a_forwarded_vestnik_post_becomes_a_draft_through_its_formatting(
+    world: DeskWorld,
+) -> None:
+    editor = world.person(EDITOR_A)
+    before = len(await editor.bot_messages())
+    text = (
+        "#Политика\nСенат одобрил поправки\n\nЗакон вступит в силу в январе.\n\n"
+        "Фото: senate.kz\n\nЧитать полностью"
+    )
+    entities = [
+        {"type": "bold", "offset": 10, "length": 22},
+        {"type": "italic", "offset": 66, "length": 15},
+        {"type": "text_link", "offset": 83, "length": 16, "url": "https://senate.kz/1"},
+    ]
+    await world.client.send_user_message(
+        EDITOR_A, text, entities=entities, from_id=EDITOR_A, forward_from_chat_id=world.channel_b
+    )
+    replies = await editor.wait_new(before, 3)
+    assert "сохранён как черновик №" in text_of(replies[0])
+    assert text_of(replies[1]) == "Предпросмотр — так пост выйдет в канале:"  # rubric known
+    html = replies[2]["html"]
+    assert "<b>Сенат одобрил поправки</b>" in html
+    assert "#Политика" in html and "<b>#Политика</b>" not in html
+    assert "<i>Фото: senate.kz</i>" in html
+    assert 'href="https://senate.kz/1"' in html
+
+
 async def _queued_articles(world: DeskWorld, *headlines: str) -> list[str]:
     service = world.service("article_service")
     publisher = world.service("publisher")
