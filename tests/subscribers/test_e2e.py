@@ -183,6 +183,7 @@ async def test_latest_paging_and_the_whole_article(app: RunningApp) -> None:
     await reader.say("/subscribe Экономика")
     ids = await _import_many(app, "Экономика", 5)
     await _import_many(app, "Спорт", 1)
+    await reader.pushes(5)  # let the pushes land: a late one must not be taken for a reply
     first = await reader.say("/latest 2")
     assert "Последние новости ваших рубрик" in body(first)
     assert "1. Экономика: новость номер 4" in body(first)
