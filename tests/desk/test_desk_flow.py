@@ -89,6 +89,14 @@ async def test_new_dialogue_with_back_and_a_timed_post(world: DeskWorld) -> None
     timed = [p for p in queue if p.mode == "at"]
     assert [p.due_at for p in timed] == [expected.timestamp()]
     assert await world.service("desk").drafts.drafts_of(EDITOR_A) == []  # submitted
+    # Nothing public before its time: no reader path shows it until it is out.
+    article = await world.service("articles").get(timed[0].article_id)
+    assert article.state == "embargoed" and article.embargo_until == expected
+    assert await world.service("subscriber_service").full_post(article.id) is None
+    found = await world.service("search").search("Алматы станет хабом")
+    assert article.id not in [a.id for a in found.articles]
+    outbox = world.service("outbox")
+    assert not await outbox.redis.exists(outbox.keys.outbox_payload(f"push-{article.id}"))
 
 
 async def test_preview_is_exactly_what_the_channel_gets(world: DeskWorld) -> None:
