@@ -67,6 +67,16 @@ async def compose_until_preview(editor: Person, headline: str) -> list[dict[str,
 
 
 async def test_new_dialogue_with_back_and_a_timed_post(world: DeskWorld) -> None:
+    reader = int((await world.client.create_private_chat("Читатель"))["id"])
+    subscriptions = world.service("subscriptions")
+    await subscriptions.subscribe(reader, "politika")
+    try:
+        await _a_timed_post(world)
+    finally:
+        await subscriptions.unsubscribe(reader, "politika")
+
+
+async def _a_timed_post(world: DeskWorld) -> None:
     editor = world.person(EDITOR_A)
     preview = await compose_until_preview(editor, "Алматы станет хабом ООН")
     assert text_of(preview[0]) == "Предпросмотр — так пост выйдет в канале:"
