@@ -15,13 +15,12 @@ engine's completed hook).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.formatting.post import PostTemplate, build_post
 from bot.subscribers.keyboards import ARTICLE_ID_MAX, OpenArticle
-from bot.subscribers.ports import Rubrics
+from bot.subscribers.ports import Outbox, Rubrics
 from storage.ledger import LIVE_STATUSES
 from storage.models.article import Article, Rubric
 from storage.models.delivery import DeliveryJob, LedgerEntry
@@ -73,32 +72,6 @@ class CopyLedger(Protocol):
         ...
 
 
-class CopyOutbox(Protocol):
-    """The outbox calls an edit needs (`storage.outbox.OutboxRepo`)."""
-
-    async def enqueue(self, job: DeliveryJob) -> str:
-        """Queue one job (idempotent by id)."""
-        ...
-
-    async def replace_payload(self, ref: str, post: Post) -> bool:
-        """Replace a fan-out's shared post."""
-        ...
-
-    async def enqueue_fanout(
-        self,
-        post: Post,
-        recipients: Sequence[tuple[int, float]],
-        *,
-        kind: Any,
-        article_id: str,
-        lane: Any = "push",
-        ref: str | None = None,
-        message_ids: Mapping[int, int] | None = None,
-    ) -> int:
-        """One post to many chats (edits: with each chat's message id)."""
-        ...
-
-
 class Versions(Protocol):
     """Stored articles (`storage.articles.ArticleRepo`)."""
 
@@ -117,7 +90,7 @@ class ReaderCopies:
     def __init__(
         self,
         ledger: CopyLedger,
-        outbox: CopyOutbox,
+        outbox: Outbox,
         articles: Versions,
         rubrics: Rubrics,
         render: ReaderCopy,

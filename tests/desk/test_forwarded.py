@@ -83,5 +83,9 @@ def test_an_article_without_a_photo_or_link_and_an_empty_post() -> None:
     article = Article(rubric="Спорт", headline="Матч перенесли", lead="Из-за погоды.")
     text, entities = as_forwarded(build_post(article).text)
     post = read_forward(text, entities)
-    assert (post.headline, post.lead, post.photo_credit) == ("Матч перенесли", "Из-за погоды.", None)
+    assert (post.headline, post.lead, post.photo_credit) == (
+        "Матч перенесли",
+        "Из-за погоды.",
+        None,
+    )
     assert read_forward("   \n#Спорт\n", []).headline == ""

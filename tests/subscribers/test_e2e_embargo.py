@@ -8,7 +8,6 @@ in the channel; then the reader gets the push (with its buttons) and every comma
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
 from redis.asyncio import Redis
@@ -17,26 +16,13 @@ from bot.articles.service import Plan
 from bot.clock import VirtualClock
 from bot.redis_server import RedisServerProcess
 from storage.models.article import Article
-from tests.harness import RunningApp, running_app
+from tests.harness import running_app
 from tests.publishing.conftest import local
-from tests.publishing.test_e2e import register_channel
-from tests.subscribers.e2e import Message, Reader, body, buttons
+from tests.publishing.test_e2e import pump, register_channel
+from tests.subscribers.e2e import Reader, body, buttons
 
 HEADLINE = "Эмбарго: бюджет утвердят в ночь на четверг"
 MARK = "Эмбарго: бюджет утвердят"  # the typograph binds short words with NBSPs
-
-
-async def advance_until(
-    app: RunningApp, clock: VirtualClock, chat_id: int, found: Callable[[Message], bool]
-) -> Message:
-    """Move virtual time on in small steps until a matching message is in the chat."""
-    for _ in range(200):
-        for message in await app.messages(chat_id):
-            if found(message):
-                return message
-        await clock.advance(0.25)
-        await asyncio.sleep(0.03)
-    raise AssertionError(f"nothing matching in {chat_id}: {await app.messages(chat_id)}")
 
 
 async def test_a_timed_post_reaches_readers_only_once_it_is_out(
@@ -65,9 +51,9 @@ async def test_a_timed_post_reaches_readers_only_once_it_is_out(
         assert await app.messages(channel) == []
         assert not any(MARK in body(m) for m in await reader.bot_messages())
 
-        post = await advance_until(app, clock, channel, lambda m: MARK in body(m))
+        post = await pump(app, clock, channel, lambda m: MARK in body(m))
         assert clock.now() >= local("02:09", day=26)
-        push = await advance_until(app, clock, reader.chat_id, lambda m: MARK in body(m))
+        push = await pump(app, clock, reader.chat_id, lambda m: MARK in body(m))
         assert post["date"] <= push["date"]
         assert "Читать полностью" in [b["text"] for b in buttons(push)]
         assert MARK in body(await reader.say("/latest"))
