@@ -13,21 +13,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.clock import SystemClock
-from bot.config import Settings, load_settings
 from bot.publishing.errors import PublishingError
-from bot.publishing.service import ChannelOverview, PublishingService
-from bot.publishing.wiring import build_publisher
-from bot.redis_conn import open_redis
-from storage.keys import Keys
-from storage.ledger import LedgerRepo
-from storage.models.article import is_article_id
-from storage.models.delivery import LedgerEntry
-from storage.models.queue import PostMode, QueuedPost
-from storage.outbox import OutboxRepo
+
+if TYPE_CHECKING:  # imported when a command runs: `vestnik --help` needs none of them
+    from bot.config import Settings
+    from bot.publishing.service import ChannelOverview, PublishingService
+    from storage.ledger import LedgerRepo
+    from storage.models.delivery import LedgerEntry
+    from storage.models.queue import PostMode, QueuedPost
 
 
 def register(sub: Any) -> None:
@@ -73,6 +69,14 @@ class Tools:
 
 @asynccontextmanager
 async def _tools() -> AsyncIterator[Tools]:
+    from bot.clock import SystemClock
+    from bot.config import load_settings
+    from bot.publishing.wiring import build_publisher
+    from bot.redis_conn import open_redis
+    from storage.keys import Keys
+    from storage.ledger import LedgerRepo
+    from storage.outbox import OutboxRepo
+
     settings = load_settings()
     async with open_redis(settings) as redis:
         keys = Keys(settings.redis_prefix)
@@ -90,6 +94,8 @@ def _fail(message: str) -> int:
 
 def _not_an_id(value: str) -> int | None:
     """Exit 1 with one line when `value` cannot be an article id (a file path, say)."""
+    from storage.models.article import is_article_id
+
     if is_article_id(value):
         return None
     hint = "ids are what `vestnik import` prints, e.g. 42"
