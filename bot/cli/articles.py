@@ -33,6 +33,7 @@ def running_embedded_url(directory: Path) -> str | None:
 
     return running(directory)
 
+
 log = logging.getLogger(__name__)
 
 
