@@ -22,7 +22,7 @@ from bot.redis_server import RedisServerProcess
 from storage.keys import Keys
 from storage.models.delivery import DeliveryJob
 from storage.outbox import OutboxRepo
-from tests.publishing.conftest import RUBRICS, World, local
+from tests.publishing.conftest import World, build_world, local
 from tests.publishing.test_scheduler import running
 
 A = -1001
@@ -52,27 +52,11 @@ async def own_server(tmp_path: Path) -> AsyncIterator[RedisServerProcess]:
     await server.astop()
 
 
-async def _world(server: RedisServerProcess) -> World:
-    from storage.articles import ArticleRepo
-    from storage.channels import ChannelRepo
-    from storage.ledger import LedgerRepo
-    from storage.queue import QueueRepo
-    from storage.rubrics import RubricRepo
-
+def _world(server: RedisServerProcess) -> World:
     redis = Redis.from_url(server.url, decode_responses=True)
     keys = Keys("vestnik")
     clock = VirtualClock(local("10:00"))
-    return World(
-        redis=redis,
-        keys=keys,
-        clock=clock,
-        outbox=OutageOutbox(redis, keys, time_source=clock.time),
-        ledger=LedgerRepo(redis, keys),
-        articles=ArticleRepo(redis, keys, now=clock.now),
-        rubrics=RubricRepo(redis, keys, defaults=RUBRICS),
-        channels=ChannelRepo(redis, keys),
-        queue=QueueRepo(redis, keys),
-    )
+    return build_world(redis, keys, clock, OutageOutbox(redis, keys, time_source=clock.time))
 
 
 async def _steps(clock: VirtualClock, seconds: int) -> None:
@@ -85,7 +69,7 @@ async def _steps(clock: VirtualClock, seconds: int) -> None:
 async def test_posts_due_during_an_outage_go_out_in_due_order_once_redis_is_back(
     own_server: RedisServerProcess, caplog: pytest.LogCaptureFixture
 ) -> None:
-    world = await _world(own_server)
+    world = _world(own_server)
     outbox = world.outbox
     assert isinstance(outbox, OutageOutbox)
     await world.channel(A, slots=[])
