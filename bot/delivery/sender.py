@@ -45,7 +45,7 @@ from aiogram.methods import (
     SendMessage,
     SendPhoto,
 )
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardMarkup, LinkPreviewOptions, Message
 
 from bot.delivery.photos import PhotoKeys, is_file_path
 from storage.file_ids import FileIdCache
@@ -219,6 +219,7 @@ class Sender:
             job.chat_id,
             text,
             parse_mode=parse_mode,
+            link_preview_options=preview_options(post),
             disable_notification=_silent(job),
             reply_markup=_markup(job),
             allow_paid_broadcast=self._paid(),
@@ -340,6 +341,7 @@ class Sender:
                 chat_id=job.chat_id,
                 message_id=job.message_id,
                 parse_mode=mode,
+                link_preview_options=preview_options(post),
                 reply_markup=markup,
             )
 
@@ -358,6 +360,14 @@ def _silent(job: DeliveryJob) -> bool | None:
     """`disable_notification` for the job: True, or left out (Telegram's default is to
     notify), so an ordinary send carries one parameter less to encode."""
     return True if job.silent else None
+
+
+def preview_options(post: Post) -> LinkPreviewOptions | None:
+    """The post's `link_preview_options` (None: left out, Telegram's default)."""
+    chosen = post.link_preview
+    if chosen is None:
+        return None
+    return LinkPreviewOptions(**chosen.model_dump(exclude_defaults=True))
 
 
 def _markup(job: DeliveryJob) -> InlineKeyboardMarkup | None:
@@ -402,5 +412,5 @@ def _bad_request(job: DeliveryJob, description: str) -> Failed:
 
 __all__ = [
     "Failed", "FloodHook", "MigrateHook", "PaceHook", "Result", "Retry", "Sender", "Sent",
-    "response_types", "strip_html",
+    "preview_options", "response_types", "strip_html",
 ]  # fmt: skip

@@ -220,9 +220,7 @@ class DraftService:
         article = self.to_article(draft, rubric)
         result = await self._service("article_service").import_article(article)
         article_id = str(result.article_id)
-        posts = await self._publisher.queue_article(
-            article_id, channel.id, mode, at=at, pin=mode == "breaking"
-        )
+        posts = await self._publisher.queue_article(article_id, channel.id, mode, at=at)
         if may_publish is not None:
             await self._withdraw_elsewhere(article_id, channel.id, may_publish)
         await self.update(draft, status="queued", article_id=article_id)

@@ -100,6 +100,9 @@ _DESK: Catalog = {
         "/timezone [Asia/Almaty] — часовой пояс канала (свой — в /settings)\n"
         "/signature [HTML-текст | off] — подпись под постами\n"
         "/silent [on | off] — посты по расписанию без звука\n"
+        "/hashtag [конец | начало | выкл] — где хештег рубрики\n"
+        "/breaking [метка | выкл | закреплять да/нет] — срочные посты: метка и закрепление\n"
+        "/preview [сверху | снизу | выкл] — превью ссылки на источник\n"
         "/stats [day | week | month] — статистика\n"
         "/editors, /grant @имя, /revoke @имя — редакторы\n"
         "/audit — журнал действий",
@@ -114,6 +117,9 @@ _DESK: Catalog = {
         "/timezone [Asia/Almaty] — the channel's time zone (your own — in /settings)\n"
         "/signature [HTML text | off] — the signature under posts\n"
         "/silent [on | off] — scheduled posts without sound\n"
+        "/hashtag [end | top | off] — where the rubric hashtag goes\n"
+        "/breaking [marker | off | pin on/off] — breaking posts: marker and pinning\n"
+        "/preview [above | below | off] — the source link's preview\n"
         "/stats [day | week | month] — statistics\n"
         "/editors, /grant @name, /revoke @name — editors\n"
         "/audit — the action log",

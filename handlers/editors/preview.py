@@ -14,6 +14,7 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
+from bot.delivery.sender import preview_options
 from bot.desk.drafts import DraftError
 from bot.desk.keyboards import SubmitDraft, step_keyboard, submit_keyboard
 from bot.desk.progress import track
@@ -64,7 +65,11 @@ async def show_preview(env: Env, draft: Draft) -> None:
             )
         else:
             await env.bot.send_message(
-                env.chat_id, post.text, parse_mode=post.parse_mode, reply_markup=keyboard
+                env.chat_id,
+                post.text,
+                parse_mode=post.parse_mode,
+                link_preview_options=preview_options(post),
+                reply_markup=keyboard,
             )
     except TelegramBadRequest as exc:
         await env.say("desk.preview.failed", detail=exc.message)

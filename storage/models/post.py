@@ -7,11 +7,20 @@ from typing import Literal
 from pydantic import BaseModel
 
 
+class LinkPreview(BaseModel):
+    """Telegram's `link_preview_options` for a text message, as the channel chose them."""
+
+    is_disabled: bool = False
+    url: str | None = None
+    show_above_text: bool = False
+
+
 class Post(BaseModel):
     """What the bot sends: a photo with an HTML caption, or an HTML text message.
 
     `text` holds the caption for `sendPhoto` and the message text for `sendMessage`.
     `length` is the length Telegram counts (characters after entity parsing).
+    `link_preview`: the link preview of a text message (None: Telegram's default).
     """
 
     method: Literal["sendPhoto", "sendMessage"]
@@ -19,3 +28,4 @@ class Post(BaseModel):
     parse_mode: Literal["HTML"] | None = "HTML"
     photo: str | None = None
     length: int = 0
+    link_preview: LinkPreview | None = None
