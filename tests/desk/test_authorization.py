@@ -137,6 +137,13 @@ CASES = [
     Case("/signature @vestnik_a", "admin", "У постов «Вестник А» нет подписи"),
     Case("/silent @vestnik_a off", "admin", "будут уходить со звуком", check="loud"),
     Case("/silent @vestnik_a", "admin", "«Вестник А» по расписанию уходят без звука"),
+    Case("/hashtag @vestnik_a начало", "admin", "над заголовком", check="hashtag_top"),
+    Case("/hashtag @vestnik_a", "admin", "в постах канала «Вестник А» стоит в конце"),
+    Case("/breaking @vestnik_a закреплять нет", "admin", "не будут", check="unpinned"),
+    Case("/breaking @vestnik_a ⚡️", "admin", "начинаться так:\n⚡️ ", check="marker"),
+    Case("/breaking @vestnik_a", "admin", "Срочные посты канала «Вестник А»"),
+    Case("/preview @vestnik_a выкл", "admin", "— выключено", check="preview_off"),
+    Case("/preview @vestnik_a", "admin", "постах канала «Вестник А»: под текстом"),
     Case("/stats @vestnik_a", "admin", STATS_A, exact=True),
     Case("/stats @vestnik_a week", "admin", "Статистика «Вестник А» за неделю"),
     Case(
@@ -236,6 +243,14 @@ async def check_state(world: DeskWorld, case: Case, role: str, text: str, seeds:
         assert a.template.signature == "<b>Вестник</b>"
     elif check == "loud":
         assert not a.silent_slot_posts
+    elif check == "hashtag_top":
+        assert a.template.hashtag_position == "top"
+    elif check == "unpinned":
+        assert not a.pin_breaking
+    elif check == "marker":
+        assert a.template.breaking_marker == "⚡️"
+    elif check == "preview_off":
+        assert a.template.link_preview == "off"
     elif check == "granted":
         assert NEWCOMER in await roles.repo.editors(world.channel_a)
     elif check == "revoked":
