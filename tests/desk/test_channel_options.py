@@ -130,7 +130,7 @@ async def test_signature_set_show_clear_and_reach_posts(clean: DeskWorld) -> Non
     assert signature in await say(world, "/signature")
     await publish_article(world, "Сигнатура")
     posts = [text_of(m) for m in await world.client.messages(world.channel_a)]
-    post = next(p for p in posts if "\nСигнатура\n" in p)
+    post = next(p for p in posts if p.startswith("Сигнатура\n"))
     assert post.endswith("Вестник — подписаться"), post  # the HTML became formatting
     assert "убрана" in await say(world, "/signature off")
     assert (await channel_a(world)).template.signature is None
