@@ -525,13 +525,36 @@
     return /^\/(?!\/)/.test(value) || /^https?:\/\//i.test(value) ? value : null;
   }
 
+  /** A photo the sandbox holds is shown; one given by URL was never fetched (the sandbox,
+   * like a test, has no network): a placeholder names its address instead of a broken image. */
   function photo(message) {
+    const url = safeMediaUrl(message.photo.url);
+    if (!url || !url.startsWith('/')) return photoPlaceholder(message.photo.source_url || message.photo.url);
     const img = document.createElement('img');
     img.className = 'photo';
     img.alt = message.caption ? previewText(message) : 'Фотография';
-    const url = safeMediaUrl(message.photo.url);
-    if (url) img.src = url;
+    img.addEventListener('error', () => img.replaceWith(photoPlaceholder(null)), { once: true });
+    img.src = url;
     return img;
+  }
+
+  function photoPlaceholder(address) {
+    const box = el('div', 'photo-placeholder');
+    box.appendChild(el('span', 'photo-placeholder-icon', '🖼'));
+    const info = el('span', 'photo-placeholder-info');
+    const label = address ? 'Фото по ссылке — песочница его не загружает' : 'Фото не загрузилось';
+    info.appendChild(el('span', 'photo-placeholder-label', label));
+    const link = address && /^https?:\/\//i.test(String(address)) ? el('a', 'photo-placeholder-url', address) : null;
+    if (link) {
+      link.href = String(address);
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      info.appendChild(link);
+    } else if (address) {
+      info.appendChild(el('span', 'photo-placeholder-url', address));
+    }
+    box.appendChild(info);
+    return box;
   }
 
   function forwardLine(origin) {
@@ -727,6 +750,18 @@
       }
     }
   }
+
+  /** What attach.js needs to send a file as the picked user, where typed text would go. */
+  window.sandboxView = {
+    api,
+    toast,
+    sender: () => state.userId,
+    target: composerTargetChatId,
+    async sent(chatId) {
+      if (String(chatId) !== String(state.chatId)) selectChat(chatId);
+      await refreshAll().catch(reportPollError);
+    },
+  };
 
   function start() {
     $('composer-form').addEventListener('submit', sendMessage);
