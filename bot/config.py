@@ -1,7 +1,8 @@
 """Application settings from the environment and `.env`.
 
 Every setting is documented in `.env.example`. Nested groups use `__` as a delimiter
-(`DELIVERY__GLOBAL_PER_SEC=30`). `load_settings()` turns any invalid value into one line
+(`DELIVERY__GLOBAL_PER_SEC=30`). A variable set to an empty value counts as not set (its
+default), so `docker-compose.yml` can pass every setting as `${NAME:-}`. `load_settings()` turns any invalid value into one line
 naming the variable and exits with code 2: an operator never reads a traceback for a typo.
 """
 
@@ -53,6 +54,7 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         env_nested_delimiter="__",
+        env_ignore_empty=True,
         extra="ignore",
     )
 
