@@ -2,8 +2,9 @@
 
 Every setting is documented in `.env.example`. Nested groups use `__` as a delimiter
 (`DELIVERY__GLOBAL_PER_SEC=30`). A variable set to an empty value counts as not set (its
-default), so `docker-compose.yml` can pass every setting as `${NAME:-}`. `load_settings()` turns any invalid value into one line
-naming the variable and exits with code 2: an operator never reads a traceback for a typo.
+default), so `docker-compose.yml` can pass every setting as `${NAME:-}`. `load_settings()`
+turns any invalid value into one line naming the variable and exits with code 2: an
+operator never reads a traceback for a typo.
 """
 
 from __future__ import annotations

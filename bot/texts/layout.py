@@ -6,28 +6,15 @@ Russian first, English second; sent as plain text (no HTML escaping needed).
 from __future__ import annotations
 
 from bot.i18n import Catalog, Entry
+from bot.texts.editors import _en, _ru, _t
+
+_HINT_RU = "\nИзменить: /hashtag конец, /hashtag начало или /hashtag выкл."
+_HINT_EN = "\nTo change: /hashtag end, /hashtag top or /hashtag off."
 
 
-def _ru(one: str, few: str, many: str) -> dict[str, str]:
-    return {"one": one, "few": few, "many": many, "other": few}
-
-
-def _en(one: str, other: str) -> dict[str, str]:
-    return {"one": one, "other": other}
-
-
-def _t(ru: Entry, en: Entry) -> dict[str, Entry]:
-    return {"ru": ru, "en": en}
-
-
-_HASHTAG_HINT = _t(
-    "\nИзменить: /hashtag конец, /hashtag начало или /hashtag выкл.",
-    "\nTo change: /hashtag end, /hashtag top or /hashtag off.",
-)
-
-
-def _with_hint(ru: str, en: str, hint: dict[str, Entry]) -> dict[str, Entry]:
-    return _t(ru + str(hint["ru"]), en + str(hint["en"]))
+def _with_hint(ru: str, en: str) -> dict[str, Entry]:
+    """A `/hashtag` answer followed by how to change the setting."""
+    return _t(ru + _HINT_RU, en + _HINT_EN)
 
 
 CATALOG: Catalog = {
@@ -35,19 +22,16 @@ CATALOG: Catalog = {
     "admin.hashtag.show.end": _with_hint(
         "Хештег рубрики в постах канала «{title}» стоит в конце, под текстом.",
         "The rubric hashtag in posts of “{title}” comes at the end, below the text.",
-        _HASHTAG_HINT,
     ),
     "admin.hashtag.show.top": _with_hint(
         "Хештег рубрики в постах канала «{title}» стоит в начале, над заголовком — в "
         "уведомлении читатель увидит хештег, а не заголовок.",
         "The rubric hashtag in posts of “{title}” comes first, above the headline — a "
         "notification shows the hashtag, not the headline.",
-        _HASHTAG_HINT,
     ),
     "admin.hashtag.show.off": _with_hint(
         "В постах канала «{title}» нет хештега рубрики.",
         "Posts of “{title}” carry no rubric hashtag.",
-        _HASHTAG_HINT,
     ),
     "admin.hashtag.set.end": _t(
         "Готово: хештег рубрики в постах канала «{title}» будет в конце, под текстом.",

@@ -16,8 +16,8 @@ import pytest_asyncio
 
 from bot.texts import build_i18n
 from bot.texts import layout as layout_texts
-from storage.models.channel import Channel
-from tests.desk.world import ADMIN_A, EDITOR_A, DeskWorld, desk_world, text_of
+from tests.desk.admin_chat import channel_a, refused_politely, say
+from tests.desk.world import EDITOR_A, DeskWorld, desk_world, text_of
 from tests.harness import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -46,24 +46,6 @@ async def clean(world: DeskWorld) -> AsyncIterator[DeskWorld]:
     saved = await world.snapshot()
     yield world
     await world.restore(saved)
-
-
-async def say(world: DeskWorld, text: str, user: int = ADMIN_A) -> str:
-    return "\n".join(text_of(m) for m in await world.person(user).say(text))
-
-
-async def channel_a(world: DeskWorld) -> Channel:
-    found: Channel = await world.service("channels").get(world.channel_a)
-    return found
-
-
-async def refused_politely(world: DeskWorld, command: str, expected: str) -> None:
-    """The bad command gets `expected` in its answer and changes no tracked key."""
-    before = await world.snapshot()
-    answer = await say(world, command)
-    assert expected in answer, answer
-    assert "Ничего не изменено" in answer, answer
-    assert await world.snapshot() == before
 
 
 async def test_hashtag_at_the_end_on_top_or_off(clean: DeskWorld) -> None:

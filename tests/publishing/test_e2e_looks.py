@@ -7,6 +7,8 @@ breaking news; an edit of a breaking post keeps its marker; the link preview is 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from redis.asyncio import Redis
@@ -15,11 +17,22 @@ from bot.clock import VirtualClock
 from bot.publishing.service import PublishingService
 from bot.redis_server import RedisServerProcess
 from storage.models.article import Article
-from tests.harness import running_app
+from tests.harness import RunningApp, running_app
 from tests.publishing.conftest import local
 from tests.publishing.test_e2e import pump, register_channel, wait_ledger
 
 SOURCE = "https://example.kz/news/42"
+
+
+@asynccontextmanager
+async def channel_app(
+    redis_server: RedisServerProcess, sandbox: Any, title: str
+) -> AsyncIterator[tuple[RunningApp, VirtualClock, int]]:
+    """The running app at 08:00 in virtual time, with one registered channel."""
+    clock = VirtualClock(local("08:00"))
+    async with running_app(redis_server.url, sandbox, clock=clock) as app:
+        admin = await app.client.create_private_chat("Редактор")
+        yield app, clock, await register_channel(app, title, admin["id"])
 
 
 def first_line(message: dict[str, Any]) -> str:
@@ -29,10 +42,7 @@ def first_line(message: dict[str, Any]) -> str:
 async def test_breaking_post_reads_right_and_keeps_its_marker_and_preview_through_an_edit(
     redis_server: RedisServerProcess, redis: Redis, sandbox: Any
 ) -> None:
-    clock = VirtualClock(local("08:00"))
-    async with running_app(redis_server.url, sandbox, clock=clock) as app:
-        admin = await app.client.create_private_chat("Редактор")
-        chat_id = await register_channel(app, "Новости", admin["id"])
+    async with channel_app(redis_server, sandbox, "Новости") as (app, clock, chat_id):
         publisher: PublishingService = app.services["publisher"]
         await publisher.set_template(chat_id, link_preview="above")
         await publisher.set_routing(chat_id, ["Экономика"])
@@ -64,10 +74,7 @@ async def test_breaking_post_reads_right_and_keeps_its_marker_and_preview_throug
 async def test_a_slot_post_starts_with_its_headline_and_previews_below_by_default(
     redis_server: RedisServerProcess, redis: Redis, sandbox: Any
 ) -> None:
-    clock = VirtualClock(local("08:00"))
-    async with running_app(redis_server.url, sandbox, clock=clock) as app:
-        admin = await app.client.create_private_chat("Редактор")
-        chat_id = await register_channel(app, "Экономика", admin["id"])
+    async with channel_app(redis_server, sandbox, "Экономика") as (app, clock, chat_id):
         service = app.services["article_service"]
         stored = await service.import_article(
             Article(rubric="Экономика", headline="Тенге укрепился", lead="Лид.", source_url=SOURCE)
