@@ -16,6 +16,7 @@ other than the photo file_id cache.
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 import re
@@ -50,7 +51,7 @@ from aiogram.types import InlineKeyboardMarkup, LinkPreviewOptions, Message
 from bot.delivery.photos import PhotoKeys, is_file_path
 from storage.file_ids import FileIdCache
 from storage.models.delivery import DeliveryJob
-from storage.models.post import Post
+from storage.models.post import LinkPreview, Post
 
 log = logging.getLogger(__name__)
 
@@ -364,9 +365,13 @@ def _silent(job: DeliveryJob) -> bool | None:
 
 def preview_options(post: Post) -> LinkPreviewOptions | None:
     """The post's `link_preview_options` (None: left out, Telegram's default)."""
-    chosen = post.link_preview
-    if chosen is None:
-        return None
+    return None if post.link_preview is None else _preview_options(post.link_preview)
+
+
+@functools.lru_cache(maxsize=256)
+def _preview_options(chosen: LinkPreview) -> LinkPreviewOptions:
+    """aiogram's options for a preview choice, made once per choice (a fan-out sends the
+    same one to every reader)."""
     return LinkPreviewOptions(**chosen.model_dump(exclude_defaults=True))
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 
 class LinkPreview(BaseModel):
-    """Telegram's `link_preview_options` for a text message, as the channel chose them."""
+    """Telegram's `link_preview_options` for a text message, as the channel chose them
+    (frozen: one value object shared by every job of a fan-out)."""
+
+    model_config = ConfigDict(frozen=True)
 
     is_disabled: bool = False
     url: str | None = None
