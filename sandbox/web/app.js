@@ -538,9 +538,22 @@
     return img;
   }
 
+  /** A picture outline (an SVG: emoji fonts are not everywhere). */
+  function pictureIcon() {
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('class', 'photo-placeholder-icon');
+    svg.setAttribute('aria-hidden', 'true');
+    const path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', 'M4 5h16v14H4z M4 16l5-5 4 4 3-3 4 4 M15.5 9.5a1.5 1.5 0 1 0 0.01 0');
+    svg.appendChild(path);
+    return svg;
+  }
+
   function photoPlaceholder(address) {
     const box = el('div', 'photo-placeholder');
-    box.appendChild(el('span', 'photo-placeholder-icon', '🖼'));
+    box.appendChild(pictureIcon());
     const info = el('span', 'photo-placeholder-info');
     const label = address ? 'Фото по ссылке — песочница его не загружает' : 'Фото не загрузилось';
     info.appendChild(el('span', 'photo-placeholder-label', label));

@@ -1,6 +1,6 @@
 """Attaching a file in the web view's message box, and photos given by URL, in Chromium.
 
-A person picks a `.txt` or a photo with the 📎 button: the bot receives a document or a
+A person picks a `.txt` or a photo with the paperclip button: the bot receives a document or a
 photo (with the typed text as its caption) and downloads exactly the bytes picked. So the
 desk's «Файл .txt» route and photo uploads are tried without Telegram — end to end with
 the running Vestnik below. A photo Telegram would fetch from a URL was never fetched by the
