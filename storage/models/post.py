@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -24,6 +24,9 @@ class Post(BaseModel):
     `text` holds the caption for `sendPhoto` and the message text for `sendMessage`.
     `length` is the length Telegram counts (characters after entity parsing).
     `link_preview`: the link preview of a text message (None: Telegram's default).
+    `reply_markup`: its inline keyboard (Bot API JSON), if any, so a fan-out's shared
+    payload carries its buttons. `version`: the content hash of the article version it was
+    rendered from, so a copy sent from an older version can be edited once it is out.
     """
 
     method: Literal["sendPhoto", "sendMessage"]
@@ -32,3 +35,5 @@ class Post(BaseModel):
     photo: str | None = None
     length: int = 0
     link_preview: LinkPreview | None = None
+    reply_markup: dict[str, Any] | None = None
+    version: str | None = None
