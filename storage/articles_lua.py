@@ -27,7 +27,8 @@ end
 #       3 new seq, 4 id, 5 JSON, 6 score, 7 content hash, 8 expected hash owner ('' = none),
 #       9 source URL ('' = none), 10 expected source owner, 11 old hash, 12 old source,
 #       13 '1' to point the hash index at this id, 14 rubric slug to register ('' = none),
-#       15 that rubric's JSON (registered only if the slug is not registered yet)
+#       15 that rubric's JSON (registered only if the slug is not registered yet),
+#       16 '1' to point the source index at this id
 STORE = (
     _CHECK_TYPES
     + """
@@ -52,7 +53,7 @@ redis.call('SET', KEYS[1], ARGV[5])
 redis.call('ZADD', KEYS[3], ARGV[6], id)
 redis.call('ZADD', KEYS[6], ARGV[6], id)
 if ARGV[13] == '1' then redis.call('HSET', KEYS[4], ARGV[7], id) end
-if ARGV[9] ~= '' then redis.call('HSET', KEYS[5], ARGV[9], id) end
+if ARGV[9] ~= '' and ARGV[16] == '1' then redis.call('HSET', KEYS[5], ARGV[9], id) end
 if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[3]) end
 if ARGV[14] ~= '' then redis.call('HSETNX', KEYS[8], ARGV[14], ARGV[15]) end
 return 'ok'

@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 from bot.article_format import parse_article
 from bot.clock import Clock
 from bot.context import ArticleListener
-from storage.articles import ArticleRepo
+from storage.articles import ArticleRepo, MayTouch
 from storage.models.article import Article, Rubric
 from storage.rubrics import RubricRepo
 
@@ -28,7 +28,9 @@ class ImportResult(BaseModel):
     """What an import did: the stored article, its rubric and whether it was new or changed.
 
     `duplicate_of` is set when the same content was already stored (nothing was done);
-    `listener_errors` names the features that failed to react (the import still stands).
+    `apart_from` when it matched that article but the importer may not touch it, so it was
+    stored as a new article of its own; `listener_errors` names the features that failed
+    to react (the import still stands).
     """
 
     article: Article
@@ -36,6 +38,7 @@ class ImportResult(BaseModel):
     is_new: bool
     changed: bool = False
     duplicate_of: str | None = None
+    apart_from: str | None = None
     listener_errors: list[str] = Field(default_factory=list)
 
     @property
@@ -66,24 +69,28 @@ class ArticleService:
         """Parse a newsroom text (raises `ArticleFormatError`) and import it."""
         return await self.import_article(parse_article(text, source=source, tz=self.tz))
 
-    async def import_article(self, article: Article) -> ImportResult:
+    async def import_article(
+        self, article: Article, *, may_touch: MayTouch | None = None
+    ) -> ImportResult:
         """Store an article (deduplicated, or replacing the one with its source/id) and notify.
 
         The rubric is resolved to its canonical name first, so `политика` files under the
         existing `Политика`; a new rubric is registered in the same atomic step as the
-        article. Listeners hear about new and changed articles only.
+        article. Listeners hear about new and changed articles only. `may_touch` (see
+        `ArticleRepo.store`) keeps the import away from articles its author has no rights to.
         """
         rubric = await self.rubrics.resolve(article.rubric)
         prepared = article.model_copy(
             update={"rubric": rubric.name, "imported_at": self.clock.now()}
         ).with_hash()
-        stored = await self.articles.store(prepared, rubric=rubric)
+        stored = await self.articles.store(prepared, rubric=rubric, may_touch=may_touch)
         result = ImportResult(
             article=stored.article,
             rubric=rubric,
             is_new=stored.is_new,
             changed=stored.changed,
             duplicate_of=stored.duplicate_of,
+            apart_from=stored.apart_from,
         )
         if stored.is_new or stored.changed:
             result.listener_errors = await self._notify(
@@ -128,6 +135,8 @@ class ArticleService:
 
 
 def _verb(result: ImportResult) -> str:
+    if result.apart_from:
+        return f"imported apart from {result.apart_from}"
     if result.duplicate_of:
         return f"duplicate of {result.duplicate_of}"
     return "updated" if result.changed else "imported"

@@ -1,12 +1,56 @@
-"""The audit trail of the desk: every admin/editor action and every refusal, with who and when."""
+"""The audit trail of the desk: every admin/editor action with its outcome, every refusal.
+
+An entry says who did what, in which channel, when, and what came of it: done, failed (with
+the reason and what was given, e.g. `bad_time: 25:00`), denied (no rights), or kept apart
+(an article that matched one the person has no rights to was stored as a new one).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from bot.clock import Clock
 from storage.audit import AuditRepo
-from storage.models.roles import AuditEntry
+from storage.models.roles import AuditEntry, Outcome
+
+MAX_GIVEN = 60  # characters of the user's own input kept in an entry
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a Telegram user with the name and @username Telegram shows now."""
+
+    user_id: int
+    name: str | None = None
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """What came of an allowed action: done, or failed with a reason code and the input."""
+
+    ok: bool = True
+    reason: str | None = None
+    given: str | None = None
+
+    @property
+    def detail(self) -> str | None:
+        """`bad_time: 25:00` — the reason and what was given, for the audit entry."""
+        if self.reason is None:
+            return None
+        given = (self.given or "").strip()
+        if not given:
+            return self.reason
+        return f"{self.reason}: {given[:MAX_GIVEN]}{'…' if len(given) > MAX_GIVEN else ''}"
+
+
+DONE = Result()
+
+
+def failed(reason: str, given: str | None = None) -> Result:
+    """An allowed action that changed nothing, and why (`bad_time`, `unknown_user`, …)."""
+    return Result(ok=False, reason=reason, given=given)
 
 
 class AuditService:
@@ -26,21 +70,52 @@ class AuditService:
         detail: str | None = None,
         name: str | None = None,
         username: str | None = None,
+        outcome: Outcome | None = None,
     ) -> AuditEntry:
         """Append one entry (`action` is the command, e.g. `/pause`; `detail` a short note;
-        `name`/`username`: who the user is, as Telegram shows them now)."""
+        `name`/`username`: who the user is, as Telegram shows them now; `outcome` what came
+        of it, by default done when allowed, else denied)."""
         entry = AuditEntry(
             at=self._clock.time(),
             user_id=user_id,
             action=action,
             chat_id=chat_id,
             allowed=allowed,
+            outcome=outcome or ("done" if allowed else "denied"),
             detail=detail,
             name=name,
             username=username,
         )
         await self._repo.record(entry)
         return entry
+
+    async def record_by(
+        self,
+        actor: Actor,
+        action: str,
+        chat_id: int | None,
+        *,
+        outcome: Outcome,
+        detail: str | None = None,
+    ) -> AuditEntry:
+        """Append one entry about `actor` with an explicit outcome."""
+        return await self.record(
+            actor.user_id,
+            action,
+            chat_id,
+            allowed=outcome in ("done", "failed"),
+            detail=detail,
+            name=actor.name,
+            username=actor.username,
+            outcome=outcome,
+        )
+
+    async def result(
+        self, actor: Actor, action: str, chat_id: int | None, result: Result
+    ) -> AuditEntry:
+        """Append what came of an allowed action (done, or failed with its reason)."""
+        outcome: Outcome = "done" if result.ok else "failed"
+        return await self.record_by(actor, action, chat_id, outcome=outcome, detail=result.detail)
 
     async def recent(
         self, limit: int = 20, chat_ids: Collection[int] | None = None

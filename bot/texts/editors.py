@@ -201,6 +201,12 @@ _DESK: Catalog = {
         "Статья №{id} выйдет в «{title}» {when}.",
         "Article #{id} will appear in “{title}” on {when}.",
     ),
+    "desk.sent.apart": _t(
+        "Такая статья уже выходит в канале, где у вас нет прав, — её не тронули. "
+        "Ваша сохранена отдельно, под №{id}.",
+        "This article already appears in a channel where you have no rights — it was left "
+        "alone. Yours is stored separately as #{id}.",
+    ),
     "desk.sent.breaking": _t(
         "Срочно: статья №{id} отправлена в «{title}» со звуком и закреплена.",
         "Breaking: article #{id} is being sent to “{title}” with sound, pinned.",

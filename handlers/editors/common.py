@@ -21,6 +21,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 from babel.dates import format_datetime
 
+from bot.desk.audit import Actor
 from bot.desk.keyboards import channel_picker
 from bot.desk.roles import Decision, RoleService
 from bot.desk.wiring import Desk
@@ -66,6 +67,11 @@ class Env:
             bot=data["bot"],
             data=data,
         )
+
+    @property
+    def actor(self) -> Actor:
+        """The user as the desk's services know them (for their audit entries)."""
+        return Actor(self.user.id, self.user.first_name, self.user.username)
 
     @property
     def chat_id(self) -> int:

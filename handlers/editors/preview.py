@@ -33,7 +33,6 @@ from handlers.editors.states import Compose
 from storage.models.channel import Channel
 from storage.models.draft import Draft
 from storage.models.queue import PostMode
-from storage.models.roles import role_at_least
 
 MODES: tuple[PostMode, ...] = ("now", "next_slot", "at", "breaking")
 
@@ -120,12 +119,8 @@ async def got_when(message: Message, **data: Any) -> None:
 
 async def submit(env: Env, draft: Draft, mode: PostMode, at: Any) -> None:
     """Import and plan the draft; tell the editor when it goes out."""
-
-    async def may_publish(chat_id: int) -> bool:
-        return role_at_least(await env.roles.role_in(env.user.id, chat_id), "editor")
-
     try:
-        result = await env.desk.drafts.submit(draft, mode, at, may_publish=may_publish)
+        result = await env.desk.drafts.submit(draft, mode, at, actor=env.actor)
     except PublishingError as exc:
         await env.send(publishing_error(env, exc))
         return
@@ -134,6 +129,8 @@ async def submit(env: Env, draft: Draft, mode: PostMode, at: Any) -> None:
         return
     if env.state is not None:
         await env.state.clear()
+    if result.apart_from:
+        await env.say("desk.sent.apart", id=result.article_id)
     channel = await env.desk.drafts.channel(draft)
     post = result.posts[0] if result.posts else None
     when = await _eta(env, channel, post.id if post else None)
