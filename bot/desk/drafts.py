@@ -21,6 +21,7 @@ from bot.article_format import parse_article
 from bot.clock import Clock
 from bot.desk.article_rights import ArticleRights
 from bot.desk.audit import Actor
+from bot.publishing.errors import PublishingError
 from bot.publishing.render import render, rubric_of
 from bot.publishing.service import PublishingService
 from storage.channels import ChannelRepo
@@ -51,6 +52,7 @@ class Submitted:
     article_id: str
     posts: list[QueuedPost]
     apart_from: str | None = None
+    updated: bool = False  # it replaced an article already out there: its copies are edited
 
 
 def is_url(text: str) -> bool:
@@ -224,14 +226,24 @@ class DraftService:
         article = self.to_article(draft, rubric)
         result = await self._rights.import_as(actor, article, f"/new:{mode}")
         article_id = str(result.article_id)
-        posts = await self._publisher.queue_article(
-            article_id, channel.id, mode, at=at, pin=mode == "breaking"
-        )
+        try:
+            posts = await self._publisher.queue_article(
+                article_id, channel.id, mode, at=at, pin=mode == "breaking"
+            )
+        except PublishingError as exc:
+            if not result.changed or exc.code != "already_published":
+                raise
+            posts = []  # a corrected version of a published article: its copies are edited
         if result.is_new:
             await self._rights.withdraw_fresh_copies(actor, article_id, channel.id)
         await self.update(draft, status="queued", article_id=article_id)
         await self.repo.delete(draft)
-        return Submitted(article_id=article_id, posts=posts, apart_from=result.apart_from)
+        return Submitted(
+            article_id=article_id,
+            posts=posts,
+            apart_from=result.apart_from,
+            updated=result.changed and not posts,
+        )
 
 
 def _validate(changes: Mapping[str, Any]) -> None:

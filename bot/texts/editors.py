@@ -207,6 +207,11 @@ _DESK: Catalog = {
         "This article already appears in a channel where you have no rights — it was left "
         "alone. Yours is stored separately as #{id}.",
     ),
+    "desk.sent.updated": _t(
+        "Статья №{id} уже выходила в «{title}» — её текст обновлён, вышедшие копии исправляются.",
+        "Article #{id} has already appeared in “{title}” — its text is updated and the "
+        "published copies are being corrected.",
+    ),
     "desk.sent.breaking": _t(
         "Срочно: статья №{id} отправлена в «{title}» со звуком и закреплена.",
         "Breaking: article #{id} is being sent to “{title}” with sound, pinned.",

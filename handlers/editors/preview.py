@@ -132,6 +132,9 @@ async def submit(env: Env, draft: Draft, mode: PostMode, at: Any) -> None:
     if result.apart_from:
         await env.say("desk.sent.apart", id=result.article_id)
     channel = await env.desk.drafts.channel(draft)
+    if result.updated:
+        await env.say("desk.sent.updated", id=result.article_id, title=title(channel))
+        return
     post = result.posts[0] if result.posts else None
     when = await _eta(env, channel, post.id if post else None)
     await env.say(f"desk.sent.{mode}", title=title(channel), id=result.article_id, when=when)
