@@ -67,6 +67,7 @@ class AuditRepo:
         Refusals past the person's cap for this window are not written (the first of them
         becomes a `flood` marker). Returns whether the entry itself was written.
         """
+        entry = entry.model_copy(update={"seq": int(await self._r.incr(self._k.audit_seq()))})
         if not entry.refused:
             async with self._r.pipeline(transaction=True) as pipe:
                 pipe.lpush(self._k.audit(), entry.model_dump_json())
@@ -100,6 +101,14 @@ class AuditRepo:
                     break
         return found
 
+    async def actions(self, limit: int = 20) -> list[AuditEntry]:
+        """The newest actions taken (not refusals), newest first."""
+        return _parsed(await self._r.lrange(self._k.audit(), 0, max(0, limit - 1)))
+
+    async def refusals(self, limit: int = 20) -> list[AuditEntry]:
+        """The newest refused attempts (flood markers included), newest first."""
+        return _parsed(await self._r.lrange(self._k.audit_refusals(), 0, max(0, limit - 1)))
+
     async def _read(self, count: int) -> tuple[list[AuditEntry], list[AuditEntry]]:
         async with self._r.pipeline(transaction=True) as pipe:
             pipe.lrange(self._k.audit(), 0, count - 1)
@@ -120,8 +129,17 @@ class AuditRepo:
                 entry = AuditEntry.model_validate_json(raw)
                 if entry.user_id == user_id and entry.refused:
                     removed += int(await self._r.lrem(key, 0, str(raw)))
-        await self._r.delete(self._k.audit_refusal_count(user_id))
+        await self._r.delete(self._k.audit_refusal_count(user_id), self._k.refusal_replies(user_id))
         return removed
+
+    async def count_refusal_reply(self, user_id: int, window: int = 60) -> int:
+        """Count one refusal reply to `user_id` in the current window; the count so far."""
+        key = self._k.refusal_replies(user_id)
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, window, nx=True)
+            count, _ = await pipe.execute()
+        return int(count)
 
     async def count(self) -> int:
         """How many entries the log holds (both lists)."""
@@ -132,10 +150,10 @@ class AuditRepo:
         return int(actions) + int(refusals)
 
 
-def _parsed(raws: Iterable[str]) -> list[AuditEntry]:
+def _parsed(raws: Iterable[str | bytes]) -> list[AuditEntry]:
     return [AuditEntry.model_validate_json(raw) for raw in raws]
 
 
 def _merged(lists: tuple[list[AuditEntry], list[AuditEntry]]) -> Iterable[AuditEntry]:
-    """Both newest-first lists as one, newest first (actions first on equal times)."""
-    return heapq.merge(*lists, key=lambda e: -e.at)
+    """Both newest-first lists as one, newest first (equal times in the order written)."""
+    return heapq.merge(*lists, key=lambda e: (-e.at, -e.seq))

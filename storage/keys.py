@@ -249,6 +249,10 @@ class Keys:
         """LIST: the newest admin and editor actions first (capped); refusals live apart."""
         return self._k("audit")
 
+    def audit_seq(self) -> str:
+        """STRING counter: the number of the last audit entry written (orders both lists)."""
+        return self._k("audit", "seq")
+
     def audit_refusals(self) -> str:
         """LIST: the newest refused attempts first (capped, and capped per person)."""
         return self._k("audit", "refused")

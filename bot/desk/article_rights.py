@@ -167,9 +167,8 @@ class ArticleRights:
         toucher = _Toucher(self, actor, fresh=False)
         result = await self._import_service().import_article(article, may_touch=toucher)
         if result.apart_from:
-            note = f"article {result.apart_from} kept, new {result.article_id}"
             for chat_id, decision in toucher.refused.items():
-                detail = f"{decision.reason}: {note}"
+                detail = f"{decision.reason}: {result.apart_from}→{result.article_id}"
                 await self._roles.audit.record_by(
                     actor, action, chat_id, outcome="kept_apart", detail=detail
                 )

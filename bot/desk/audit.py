@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.clock import Clock
-from storage.audit import AuditRepo
+from storage.audit import FLOOD, AuditRepo
 from storage.models.roles import AuditEntry, Outcome
 
+__all__ = ["DONE", "FLOOD", "Actor", "AuditService", "Result", "failed"]
+
 MAX_GIVEN = 60  # characters of the user's own input kept in an entry
+REFUSAL_REPLIES_PER_MINUTE = 5
+ReplyVerdict = Literal["reply", "notice", "silent"]
 
 
 @dataclass(frozen=True)
@@ -56,9 +61,22 @@ def failed(reason: str, given: str | None = None) -> Result:
 class AuditService:
     """Records decisions with the injected clock and reads them back for `/audit`."""
 
-    def __init__(self, repo: AuditRepo, clock: Clock) -> None:
+    def __init__(
+        self, repo: AuditRepo, clock: Clock, *, replies_per_minute: int = REFUSAL_REPLIES_PER_MINUTE
+    ) -> None:
         self._repo = repo
         self._clock = clock
+        self._replies_per_minute = replies_per_minute
+
+    async def refusal_reply(self, user_id: int) -> ReplyVerdict:
+        """Whether to tell `user_id` about one more refusal: the first few a minute get the
+        refusal, the next one a single «подождите», the rest nothing (they are still
+        audited, within the per-person cap). Flooding refused commands costs the bot
+        nothing beyond that."""
+        count = await self._repo.count_refusal_reply(user_id)
+        if count <= self._replies_per_minute:
+            return "reply"
+        return "notice" if count == self._replies_per_minute + 1 else "silent"
 
     async def record(
         self,
@@ -127,6 +145,26 @@ class AuditService:
         entries = await self._repo.recent(1000)
         return [e for e in entries if e.chat_id in wanted][:limit]
 
+    async def actions(
+        self, limit: int = 20, chat_ids: Collection[int] | None = None
+    ) -> list[AuditEntry]:
+        """The newest actions taken (done, failed, kept apart), optionally about these
+        channels: what `/audit` lists first, where no flood of refusals can reach."""
+        return _about(await self._repo.actions(1000), chat_ids)[:limit]
+
+    async def refusals(
+        self, limit: int = 200, chat_ids: Collection[int] | None = None
+    ) -> list[AuditEntry]:
+        """The newest refused attempts, optionally about these channels."""
+        return _about(await self._repo.refusals(limit), chat_ids)
+
     async def count(self) -> int:
         """How many entries the log holds (it is capped)."""
         return await self._repo.count()
+
+
+def _about(entries: list[AuditEntry], chat_ids: Collection[int] | None) -> list[AuditEntry]:
+    if chat_ids is None:
+        return entries
+    wanted = set(chat_ids)
+    return [e for e in entries if e.chat_id in wanted]

@@ -74,7 +74,9 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
     publisher: PublishingService = deps["publisher"]
     limits = ctx.settings.desk
     audit_repo = AuditRepo(ctx.redis, ctx.keys, per_actor=limits.refusals_per_hour)
-    audit = AuditService(audit_repo, ctx.clock)
+    audit = AuditService(
+        audit_repo, ctx.clock, replies_per_minute=limits.refusal_replies_per_minute
+    )
     roles = RoleService(
         ctx.bot,
         list(ctx.settings.admin_ids),

@@ -14,6 +14,7 @@ from aiogram import F, Router
 from aiogram.filters import Command as CommandFilter
 from aiogram.types import CallbackQuery, Message
 
+from bot.desk.audit import DONE, Result
 from bot.desk.keyboards import PickChannel, QueueAction, queue_keyboard
 from bot.desk.when import WhenError, parse_when
 from bot.publishing.errors import PublishingError
@@ -46,13 +47,13 @@ def register(router: Router) -> None:
     router.message.register(got_time, QueueEdit.when, F.text, ~F.text.startswith("/"))
 
 
-async def show_queue(env: Env, channel: Channel, args: list[str]) -> None:
+async def show_queue(env: Env, channel: Channel, args: list[str]) -> Result:
     """List the channel's waiting posts, one message (with buttons) per post."""
     del args
     posts = await env.desk.publisher.list_queue(channel.id)
     if not posts:
         await env.say("desk.queue.empty", title=title(channel))
-        return
+        return DONE
     await env.say("desk.queue.title", title=title(channel), n=len(posts))
     for post in posts[:LISTED]:
         await env.send(
@@ -60,6 +61,7 @@ async def show_queue(env: Env, channel: Channel, args: list[str]) -> None:
         )
     if len(posts) > LISTED:
         await env.say("desk.queue.more", n=len(posts) - LISTED)
+    return DONE
 
 
 async def describe(env: Env, post: QueuedPost, channel: Channel) -> str:

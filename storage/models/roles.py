@@ -48,6 +48,7 @@ class AuditEntry(BaseModel):
     detail: str | None = None
     name: str | None = None
     username: str | None = None
+    seq: int = 0  # the order entries were written in (breaks ties between equal times)
 
     @property
     def result(self) -> Outcome:

@@ -262,7 +262,7 @@ async def test_an_editor_of_a_cannot_touch_what_b_holds(
             if e.user_id == EDITOR_A and e.result == "kept_apart"
         ]
         assert [(e.action, e.chat_id) for e in kept] == [("/new:next_slot", world.channel_b)]
-        assert f"article {getattr(targets, path.target)} kept, new {own}" in (kept[0].detail or "")
+        assert kept[0].detail == f"no_role: {getattr(targets, path.target)}→{own}"
     finally:
         await quiescent(world)
         await world.restore(saved)
