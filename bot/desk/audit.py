@@ -41,10 +41,11 @@ class Result:
 
     @property
     def detail(self) -> str | None:
-        """`bad_time: 25:00` — the reason and what was given, for the audit entry."""
-        if self.reason is None:
-            return None
+        """`bad_time: 25:00` — the reason and what was given, for the audit entry (for a
+        done action: what it was about, e.g. the article id)."""
         given = (self.given or "").strip()
+        if self.reason is None:
+            return given or None
         if not given:
             return self.reason
         return f"{self.reason}: {given[:MAX_GIVEN]}{'…' if len(given) > MAX_GIVEN else ''}"

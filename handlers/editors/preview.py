@@ -14,6 +14,7 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
+from bot.desk.audit import Result, failed
 from bot.desk.drafts import DraftError
 from bot.desk.keyboards import SubmitDraft, step_keyboard, submit_keyboard
 from bot.desk.progress import track
@@ -76,7 +77,8 @@ async def submitted(query: CallbackQuery, callback_data: SubmitDraft, **data: An
     if draft is None or draft.chat_id is None:
         await env.ack("desk.draft.gone")
         return
-    decision = await authorize(env, draft.chat_id, f"/new:{callback_data.mode}", "editor")
+    action = f"/new:{callback_data.mode}"
+    decision = await authorize(env, draft.chat_id, action, "editor", audit_allowed=False)
     if not decision.allowed:
         return
     await env.ack()
@@ -118,15 +120,19 @@ async def got_when(message: Message, **data: Any) -> None:
 
 
 async def submit(env: Env, draft: Draft, mode: PostMode, at: Any) -> None:
-    """Import and plan the draft; tell the editor when it goes out."""
+    """Import and plan the draft; tell the editor when it goes out (and the audit log)."""
+    action, chat_id = f"/new:{mode}", draft.chat_id
     try:
         result = await env.desk.drafts.submit(draft, mode, at, actor=env.actor)
     except PublishingError as exc:
+        await env.roles.audit.result(env.actor, action, chat_id, failed(exc.code, draft.id))
         await env.send(publishing_error(env, exc))
         return
     except DraftError as exc:
+        await env.roles.audit.result(env.actor, action, chat_id, failed(exc.code, draft.id))
         await env.say(f"desk.draft.{exc.code}")
         return
+    await env.roles.audit.result(env.actor, action, chat_id, Result(given=result.article_id))
     if env.state is not None:
         await env.state.clear()
     if result.apart_from:
