@@ -188,9 +188,7 @@ class RateLimiter:
         scope = "paid" if self.limits.paid else "global"
         return [self.keys.rate(scope), self.keys.rate(f"{scope}.booked"), self.keys.rate("slow")]
 
-    def _args(
-        self, chat_ids: Sequence[int], now: float, horizon: float, burst: int
-    ) -> list[str]:
+    def _args(self, chat_ids: Sequence[int], now: float, horizon: float, burst: int) -> list[str]:
         lim = self.limits
         horizon_arg = "1e18" if math.isinf(horizon) else repr(horizon)
         # The tolerance is `burst - 1` private-chat intervals (bursts are for replies to
