@@ -179,6 +179,13 @@ class RateLimiter:
         ttl = max(1, math.ceil(seconds * 1000))
         await self.redis.set(self.keys.chat_pause(chat_id), f"{until:.6f}", px=ttl)
 
+    async def forget_chat(self, chat_id: int) -> None:
+        """Drop the chat's pacing state (a reader who left with /stop leaves no key behind;
+        it only ever delays, so forgetting it early is harmless)."""
+        await self.redis.delete(
+            self.keys.rate(f"chat.{int(chat_id)}"), self.keys.chat_pause(chat_id)
+        )
+
     async def slow_down(self, factor: float, seconds: float, now: float) -> None:
         """Divide the overall pace by `factor` for `seconds` (after a 429: back off globally)."""
         ttl = max(1, math.ceil(seconds * 1000))

@@ -129,9 +129,9 @@ async def test_a_reply_telegram_refuses_is_one_log_line(
         found = [r for r in caplog.records if "reply failed" in r.getMessage()]
         return found or None
 
-    [line] = await eventually(logged, 5.0, "the failure logged")
+    [line] = await eventually(logged, 15.0, "the failure logged")
     assert "TelegramBadRequest" in line.getMessage() and line.exc_info is None
     _no_tracebacks(caplog)
     await client.send_user_message(chat, "/help")  # the next one goes through
-    [reply] = await eventually(lambda: client.bot_messages(chat), 5.0, "the next reply")
+    [reply] = await eventually(lambda: client.bot_messages(chat), 15.0, "the next reply")
     assert HELP in _text(reply)

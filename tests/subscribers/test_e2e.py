@@ -183,6 +183,12 @@ async def test_latest_paging_and_the_whole_article(app: RunningApp) -> None:
     await reader.say("/subscribe Экономика")
     ids = await _import_many(app, "Экономика", 5)
     await _import_many(app, "Спорт", 1)
+
+    async def pushed() -> bool:  # replies share the chat's limit with the pushes: let them out
+        messages = await reader.bot_messages()
+        return sum("Экономика: новость номер" in body(m) for m in messages) == 5
+
+    await eventually(pushed, 15.0, "the five pushes")
     first = await reader.say("/latest 2")
     assert "Последние новости ваших рубрик" in body(first)
     assert "1. Экономика: новость номер 4" in body(first)
