@@ -104,19 +104,19 @@ async def route(env: Env, channel: Channel, args: list[str]) -> Result:
 
 async def pause(env: Env, channel: Channel, args: list[str]) -> Result:
     """Stop publishing (posts keep queueing)."""
-    changed = await guard(env, env.desk.publisher.pause(channel.id), args)
-    if isinstance(changed, Result):
-        return changed
-    await env.say("admin.pause.done", title=title(channel))
-    return DONE
+    return await _switch(env, channel, args, env.desk.publisher.pause(channel.id), "pause")
 
 
 async def resume(env: Env, channel: Channel, args: list[str]) -> Result:
     """Publish again (the catch-up policy decides about missed slots)."""
-    changed = await guard(env, env.desk.publisher.resume(channel.id), args)
+    return await _switch(env, channel, args, env.desk.publisher.resume(channel.id), "resume")
+
+
+async def _switch(env: Env, channel: Channel, args: list[str], work: Any, verb: str) -> Result:
+    changed = await guard(env, work, args)
     if isinstance(changed, Result):
         return changed
-    await env.say("admin.resume.done", title=title(channel))
+    await env.say(f"admin.{verb}.done", title=title(channel))
     return DONE
 
 

@@ -13,12 +13,9 @@ channel's admins it answers as theirs and is not a denial. One app serves the wh
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from tests.desk.matrix import (
     AUDIENCES,
@@ -27,13 +24,11 @@ from tests.desk.matrix import (
     REFUSAL,
     ROLES,
     Seeds,
-    make_seeds,
 )
 from tests.desk.world import (
     EDITOR_A,
     NEWCOMER,
     DeskWorld,
-    desk_world,
     text_of,
 )
 
@@ -119,18 +114,6 @@ CASES = [
     Case("/edit {article}", "editor", "Новый заголовок"),
     Case("/retract {article}", "editor", "Снять статью"),
 ]
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def world(redis_server: Any) -> AsyncIterator[DeskWorld]:
-    async with desk_world(redis_server.url) as running:
-        yield running
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def seeds(world: DeskWorld) -> Seeds:
-    """Two queued posts in A (its only slot a day away) and one draft for A per person."""
-    return await make_seeds(world)
 
 
 def handled_by_desk(case: Case, role: str) -> bool:

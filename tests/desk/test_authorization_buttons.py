@@ -8,12 +8,11 @@ byte-for-byte unchanged and the audit log holds the denial with its channel.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from bot.desk.keyboards import (
     AdminPick,
@@ -32,7 +31,6 @@ from tests.desk.matrix import (
     STALE_BUTTON,
     Seeds,
     denials_since,
-    make_seeds,
     queue_of_a,
     quiescent,
 )
@@ -40,24 +38,11 @@ from tests.desk.world import (
     EDITOR_A,
     DeskWorld,
     callback_answers,
-    desk_world,
     text_of,
 )
 from tests.harness import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def world(redis_server: Any) -> AsyncIterator[DeskWorld]:
-    async with desk_world(redis_server.url) as running:
-        yield running
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def seeds(world: DeskWorld) -> Seeds:
-    """Two queued posts in A (its only slot a day away) and one draft for A per person."""
-    return await make_seeds(world)
 
 
 DataOf = Callable[[DeskWorld, Seeds, str], str]

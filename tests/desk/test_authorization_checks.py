@@ -4,18 +4,13 @@ refusals that name the channel, old pickers and stale draft buttons.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
-
 import pytest
-import pytest_asyncio
 
 from tests.desk.matrix import (
     REFUSAL,
     UNVERIFIED,
     Seeds,
     denials_since,
-    make_seeds,
     queue_of_a,
 )
 from tests.desk.world import (
@@ -26,24 +21,11 @@ from tests.desk.world import (
     OWNER,
     DeskWorld,
     callback_answers,
-    desk_world,
     text_of,
 )
 from tests.harness import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def world(redis_server: Any) -> AsyncIterator[DeskWorld]:
-    async with desk_world(redis_server.url) as running:
-        yield running
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def seeds(world: DeskWorld) -> Seeds:
-    """Two queued posts in A (its only slot a day away) and one draft for A per person."""
-    return await make_seeds(world)
 
 
 async def test_editor_asking_for_an_admin_command_is_refused_naming_the_channel(

@@ -15,7 +15,7 @@ article as before: that is what the rule keeps apart.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,7 +34,6 @@ from tests.desk.world import (
     DeskWorld,
     Message,
     Person,
-    desk_world,
     text_of,
 )
 from tests.harness import eventually
@@ -61,12 +60,6 @@ class Targets:
     wire_post: int
     queued: str
     queued_post: str
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def world(redis_server: Any) -> AsyncIterator[DeskWorld]:
-    async with desk_world(redis_server.url) as running:
-        yield running
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
