@@ -5,7 +5,9 @@ On a fresh `redis-server` (the machine's, 7.0):
   subscriber also gets its compact settings record), divided by 50,000; also MEMORY USAGE
   of one subscriber shard set and one settings shard hash, with their encodings;
 - time: the push listener's fan-out of one new article — reading the rubric's subscribers,
-  deferring those in quiet hours (1% of them) and `OutboxRepo.enqueue_fanout` of 50,000 jobs.
+  deferring those in quiet hours (1% of them) and `OutboxRepo.enqueue_fanout` of 50,000 jobs;
+- time: an edit of that article reaching the 50,000 copies out (`ReaderCopies.edit`:
+  reading the ledger's copies, replacing the waiting pushes' payload, one edit job each).
 Targets: at most 100 bytes per subscription, at most 2 s to enqueue.
 """
 
@@ -107,6 +109,37 @@ async def measure_fanout(redis: Redis, keys: Keys, subs: SubscriptionRepo) -> di
     }
 
 
+async def measure_reader_edit(redis: Redis, keys: Keys) -> dict[str, Any]:
+    """Seconds for an edit to queue one edit job per reader copy the ledger knows."""
+    from bot.subscribers.copies import ReaderCopies, ReaderCopy
+    from storage.ledger import LedgerRepo
+    from storage.models.delivery import LedgerEntry
+
+    clock = SystemClock()
+    outbox = OutboxRepo(redis, keys, time_source=clock.time)
+    articles = ArticleRepo(redis, keys)
+    rubrics = RubricRepo(redis, keys, defaults=Settings(_env_file=None).rubrics)
+    render = ReaderCopy("Читать полностью", "Источник")
+    copies = ReaderCopies(LedgerRepo(redis, keys), outbox, articles, rubrics, render, clock)
+    article = Article(id="bench2", rubric="Политика", headline="Исправленный заголовок")
+    async with redis.pipeline(transaction=False) as pipe:  # the ledger after a fan-out
+        for n, uid in enumerate(user_ids(), start=1):
+            entry = LedgerEntry(
+                article_id="bench2", chat_id=uid, status="published", at=0.0, message_id=n
+            )
+            pipe.hset(keys.ledger("bench2"), str(uid), entry.model_dump_json())
+        await pipe.execute()
+    before = await outbox.pending_count("push")
+    start = time.perf_counter()
+    edited = await copies.edit(article.with_hash())
+    total_s = time.perf_counter() - start
+    return {
+        "reader_edits_queued": await outbox.pending_count("push") - before,
+        "reader_copies": len(edited),
+        "reader_edit_enqueue_s": round(total_s, 3),
+    }
+
+
 async def _run(directory: Path) -> dict[str, Any]:
     server = RedisServerProcess(directory, persistent=False)
     await server.astart()
@@ -117,7 +150,8 @@ async def _run(directory: Path) -> dict[str, Any]:
         memory = await measure_memory(redis, keys, subs)
         await add_quiet_hours(subs, user_ids())
         fanout = await measure_fanout(redis, keys, subs)
-        return {**memory, **fanout}
+        edit = await measure_reader_edit(redis, keys)
+        return {**memory, **fanout, **edit}
     finally:
         await redis.aclose()
         await server.astop()

@@ -25,6 +25,7 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
         list(deps.get("article_listeners", [])),
         ctx.clock,
         tz=ctx.settings.tz,
+        publisher=deps.get("publisher"),
     )
 
     async def retention() -> None:

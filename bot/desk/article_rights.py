@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from bot.desk.audit import Actor
 from bot.desk.roles import Decision, RoleService
@@ -24,6 +24,9 @@ from bot.publishing.errors import PublishingError
 from bot.publishing.service import PublishingService
 from storage.channels import ChannelRepo
 from storage.models.article import Article
+
+if TYPE_CHECKING:
+    from bot.articles.service import ArticleService, ImportResult, Plan
 
 GONE_STATES = frozenset({"cancelled", "skipped"})
 
@@ -98,11 +101,11 @@ class ArticleRights:
         self._channels = channels
         self._services = services
 
-    def _import_service(self) -> Any:
+    def _import_service(self) -> ArticleService:
         service = self._services.get("article_service")
         if service is None:
             raise RuntimeError("the desk needs the 'article_service', which is not built")
-        return service
+        return cast("ArticleService", service)
 
     async def reach(self, article_id: str) -> Reach:
         """The known channels with a live copy of the article or a post of it still going.
@@ -158,14 +161,18 @@ class ArticleRights:
         """The editor role in one channel (where a fresh article may stay routed)."""
         return (await self._roles.decide(actor.user_id, chat_id, "editor")).allowed
 
-    async def import_as(self, actor: Actor, article: Article, action: str) -> Any:
-        """Import an article for the actor: matched articles they may not touch stay apart.
+    async def import_as(
+        self, actor: Actor, article: Article, action: str, *, plan: Plan | None = None
+    ) -> ImportResult:
+        """Import an article for the actor (with its `plan`, see `ArticleService`): matched
+        articles they may not touch stay apart.
 
         Returns the articles feature's `ImportResult`; with `apart_from` set, each channel
         of the matched article where the actor has no role gets a `kept_apart` audit entry.
         """
         toucher = _Toucher(self, actor, fresh=False)
-        result = await self._import_service().import_article(article, may_touch=toucher)
+        service = self._import_service()
+        result = await service.import_article(article, plan=plan, may_touch=toucher)
         if result.apart_from:
             for chat_id, decision in toucher.refused.items():
                 detail = f"{decision.reason}: {result.apart_from}→{result.article_id}"
@@ -174,7 +181,7 @@ class ArticleRights:
                 )
         return result
 
-    async def edit_as(self, actor: Actor, article: Article, action: str) -> Any:
+    async def edit_as(self, actor: Actor, article: Article, action: str) -> ImportResult:
         """Store a changed version of an article under its id, if the actor may touch it
         everywhere at this moment (checked with the admin cache bypassed, in the same step
         as the store); otherwise raise `RightsRefused` (audited) and change nothing."""
