@@ -48,6 +48,13 @@ class DeliverySettings(BaseModel):
     lease_seconds: float = Field(30.0, gt=0)
 
 
+class DeskSettings(BaseModel):
+    """Limits that keep refused attempts from drowning the desk and its audit log."""
+
+    refusals_per_hour: int = Field(20, ge=1)
+    refusal_replies_per_minute: int = Field(5, ge=1)
+
+
 class Settings(BaseSettings):
     """Everything the bot reads from its environment."""
 
@@ -73,6 +80,7 @@ class Settings(BaseSettings):
     article_retention_days: int = Field(365, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+    desk: DeskSettings = Field(default_factory=DeskSettings)
 
     @field_validator("bot_token")
     @classmethod

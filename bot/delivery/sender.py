@@ -49,6 +49,7 @@ from aiogram.methods import (
 from aiogram.types import InlineKeyboardMarkup, LinkPreviewOptions, Message
 
 from bot.delivery.photos import PhotoKeys, is_file_path
+from bot.delivery.replies import engine_calls
 from storage.file_ids import FileIdCache
 from storage.models.delivery import DeliveryJob
 from storage.models.post import LinkPreview, Post
@@ -144,7 +145,14 @@ class Sender:
             await self.file_ids.get_many([await self._photos.key(src) for src in sources])
 
     async def deliver(self, job: DeliveryJob) -> Result:
-        """One attempt at the job; never raises for a Telegram or network error."""
+        """One attempt at the job; never raises for a Telegram or network error.
+
+        Its calls are the engine's own (paced and retried by the engine, not by the
+        `ReplyPacer` every other call goes through)."""
+        with engine_calls():
+            return await self._deliver(job)
+
+    async def _deliver(self, job: DeliveryJob) -> Result:
         try:
             return await self._attempt(job, migrations=0)
         except TelegramRetryAfter as exc:

@@ -13,6 +13,7 @@ usage text and changes nothing. The role check and the audit happen in `run_comm
 
 from __future__ import annotations
 
+from bot.desk.audit import DONE, Result, failed
 from bot.formatting.post import breaking_prefix
 from handlers.channel_admins.options import ON_WORDS, _rest_of_message
 from handlers.channel_admins.settings import OFF_WORDS, guard
@@ -58,11 +59,11 @@ def _words(args: list[str]) -> str:
     return " ".join(args).lower()
 
 
-async def hashtag(env: Env, channel: Channel, args: list[str]) -> None:
+async def hashtag(env: Env, channel: Channel, args: list[str]) -> Result:
     """Show or set where the rubric hashtag goes (`/hashtag конец | начало | выкл`)."""
     if not args:
         await env.say(_hashtag_key(channel, "show"), title=title(channel))
-        return
+        return DONE
     word = _words(args)
     fields: dict[str, object]
     if word in OFF_WORDS:
@@ -73,10 +74,12 @@ async def hashtag(env: Env, channel: Channel, args: list[str]) -> None:
         fields = {"show_hashtag": True, "hashtag_position": HASHTAG_WORDS[word]}
     else:
         await env.say("admin.hashtag.usage")
-        return
-    changed = await guard(env, env.desk.publisher.set_template(channel.id, **fields))
-    if changed is not None:
-        await env.say(_hashtag_key(changed, "set"), title=title(channel))
+        return failed("bad_value", " ".join(args))
+    changed = await guard(env, env.desk.publisher.set_template(channel.id, **fields), args)
+    if isinstance(changed, Result):
+        return changed
+    await env.say(_hashtag_key(changed, "set"), title=title(channel))
+    return DONE
 
 
 def _hashtag_key(channel: Channel, verb: str) -> str:
@@ -85,7 +88,7 @@ def _hashtag_key(channel: Channel, verb: str) -> str:
     return f"admin.hashtag.{verb}.{where}"
 
 
-async def breaking(env: Env, channel: Channel, args: list[str]) -> None:
+async def breaking(env: Env, channel: Channel, args: list[str]) -> Result:
     """Show or set the breaking marker (`/breaking ⚡️ Молния`, `/breaking выкл`) and the
     pinning of breaking posts (`/breaking закреплять да | нет`)."""
     if not args:
@@ -95,35 +98,37 @@ async def breaking(env: Env, channel: Channel, args: list[str]) -> None:
             marker=_marker(env, channel),
             pin=env.t(f"admin.breaking.pin.{_on(channel.pin_breaking)}"),
         )
-        return
+        return DONE
     if args[0].lower() in PIN_WORDS:
-        await _set_pin(env, channel, args[1:])
-        return
+        return await _set_pin(env, channel, args[1:])
     text = " ".join(_rest_of_message(env, args).split())
     marker = None if text.lower() in OFF_WORDS else text
     if marker is not None and len(marker) > MAX_BREAKING_MARKER:
         await env.say("admin.breaking.too_long", n=len(marker), max=MAX_BREAKING_MARKER)
-        return
+        return failed("bad_value", marker)
     work = env.desk.publisher.set_template(channel.id, breaking_marker=marker)
-    changed = await guard(env, work)
-    if changed is None:
-        return
+    changed = await guard(env, work, args)
+    if isinstance(changed, Result):
+        return changed
     if changed.template.breaking_marker is None:
         await env.say("admin.breaking.cleared", title=title(channel))
     else:
         example = f"{breaking_prefix(marker)} {env.t(_EXAMPLE_KEY)}"
         await env.say("admin.breaking.set", title=title(channel), example=example)
+    return DONE
 
 
-async def _set_pin(env: Env, channel: Channel, args: list[str]) -> None:
+async def _set_pin(env: Env, channel: Channel, args: list[str]) -> Result:
     word = _words(args)
     if word not in ON_WORDS and word not in OFF_WORDS:
         await env.say("admin.breaking.pin_usage")
-        return
+        return failed("bad_value", " ".join(args))
     work = env.desk.publisher.set_pin_breaking(channel.id, word in ON_WORDS)
-    changed = await guard(env, work)
-    if changed is not None:
-        await env.say(f"admin.breaking.pin_set.{_on(changed.pin_breaking)}", title=title(channel))
+    changed = await guard(env, work, args)
+    if isinstance(changed, Result):
+        return changed
+    await env.say(f"admin.breaking.pin_set.{_on(changed.pin_breaking)}", title=title(channel))
+    return DONE
 
 
 def _marker(env: Env, channel: Channel) -> str:
@@ -137,19 +142,21 @@ def _on(flag: bool) -> str:
     return "on" if flag else "off"
 
 
-async def preview(env: Env, channel: Channel, args: list[str]) -> None:
+async def preview(env: Env, channel: Channel, args: list[str]) -> Result:
     """Show or set the source link's preview in text posts (`/preview сверху | снизу | выкл`)."""
     if not args:
         await env.say("admin.preview.show", title=title(channel), mode=_preview(env, channel))
-        return
+        return DONE
     word = _words(args)
     mode: LinkPreviewMode | None = "off" if word in OFF_WORDS else PREVIEW_WORDS.get(word)
     if mode is None:
         await env.say("admin.preview.usage")
-        return
-    changed = await guard(env, env.desk.publisher.set_template(channel.id, link_preview=mode))
-    if changed is not None:
-        await env.say("admin.preview.set", title=title(channel), mode=_preview(env, changed))
+        return failed("bad_value", " ".join(args))
+    changed = await guard(env, env.desk.publisher.set_template(channel.id, link_preview=mode), args)
+    if isinstance(changed, Result):
+        return changed
+    await env.say("admin.preview.set", title=title(channel), mode=_preview(env, changed))
+    return DONE
 
 
 def _preview(env: Env, channel: Channel) -> str:
