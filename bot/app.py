@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -30,9 +31,12 @@ def create_bot(token: str, api_url: str) -> Bot:
 
 def create_dispatcher(ctx: AppContext, **services: Any) -> Dispatcher:
     """A Dispatcher with dialogue state in Redis and every service as workflow data."""
+    ttl = timedelta(hours=ctx.settings.retention.dialogue_hours)  # abandoned dialogues go
     storage = RedisStorage(
         ctx.redis,
         key_builder=DefaultKeyBuilder(prefix=ctx.keys.fsm_prefix(), with_destiny=True),
+        state_ttl=ttl,
+        data_ttl=ttl,
     )
     dispatcher = Dispatcher(
         storage=storage,

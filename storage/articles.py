@@ -9,7 +9,7 @@ script (`storage.articles_lua`), so a reader never sees half an article.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -250,8 +250,15 @@ class ArticleRepo:
         )
         return bool(reply == "ok")
 
-    async def purge_older_than(self, cutoff: datetime) -> int:
-        """Delete every article whose list score (published, else imported) is before `cutoff`."""
+    async def purge_older_than(
+        self, cutoff: datetime, *, forget: Callable[[str], Awaitable[object]]
+    ) -> int:
+        """Delete every article whose list score (published, else imported) is before `cutoff`.
+
+        `forget(article_id)` runs first for each one, so what hangs off the article (its
+        posts, its ledger) goes before the article does: a crash in between leaves the
+        article listed, and the next purge finishes the job.
+        """
         deleted = 0
         bound = f"({cutoff.timestamp()!r}"
         while True:
@@ -263,6 +270,7 @@ class ArticleRepo:
             if not ids:
                 return deleted
             for article_id in ids:
+                await forget(article_id)
                 deleted += int(await self.delete(article_id))
 
     # --- reading ---------------------------------------------------------------

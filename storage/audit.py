@@ -8,6 +8,24 @@ from storage.keys import Keys
 from storage.models.roles import AuditEntry
 
 DEFAULT_CAP = 1000
+_PURGE_BATCH = 500
+
+# KEYS: 1 an audit list (newest first).  ARGV: 1 cutoff (unix s), 2 at most this many.
+# Pops entries older than the cutoff from the old end; returns how many.
+_PURGE = r"""
+local cutoff, removed = tonumber(ARGV[1]), 0
+while removed < tonumber(ARGV[2]) do
+  local raw = redis.call('LINDEX', KEYS[1], -1)
+  if not raw then break end
+  local ok, entry = pcall(cjson.decode, raw)
+  if ok and type(entry) == 'table' and type(entry.at) == 'number' and entry.at >= cutoff then
+    break
+  end
+  redis.call('RPOP', KEYS[1])
+  removed = removed + 1
+end
+return removed
+"""
 
 
 class AuditRepo:
@@ -17,6 +35,7 @@ class AuditRepo:
         self._r = redis
         self._k = keys
         self._cap = cap
+        self._purge = redis.register_script(_PURGE)
 
     async def record(self, entry: AuditEntry) -> None:
         """Prepend an entry and trim the list to the cap, atomically."""
@@ -51,6 +70,18 @@ class AuditRepo:
             if entry.user_id == user_id and not entry.allowed:
                 removed += int(await self._r.lrem(key, 0, str(raw)))
         return removed
+
+    async def purge_older_than(self, cutoff: float) -> int:
+        """Drop entries older than `cutoff` (AUDIT retention), oldest first; how many.
+
+        Entries are pushed newest first, so the old ones sit at the list's tail.
+        """
+        removed = 0
+        while True:
+            popped = int(await self._purge(keys=[self._k.audit()], args=[cutoff, _PURGE_BATCH]))
+            removed += popped
+            if popped < _PURGE_BATCH:
+                return removed
 
     async def count(self) -> int:
         """How many entries the log holds."""
