@@ -21,15 +21,15 @@ _LOCAL_MAX = 10_000
 _PAGE = 500
 
 # KEYS: 1 file ids, 2 index.  ARGV: 1 cutoff, then sources.  Drops each source learned
-# before the cutoff (checked again here); returns how many.
+# before the cutoff (checked again here); returns the sources dropped.
 _PURGE = r"""
-local gone = 0
+local gone = {}
 for i = 2, #ARGV do
   local score = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[i]) or '')
   if score and score < tonumber(ARGV[1]) then
     redis.call('HDEL', KEYS[1], ARGV[i])
     redis.call('ZREM', KEYS[2], ARGV[i])
-    gone = gone + 1
+    gone[#gone + 1] = ARGV[i]
   end
 end
 return gone
@@ -82,7 +82,8 @@ class FileIdCache:
             await pipe.execute()
 
     async def purge_older_than(self, cutoff: float) -> int:
-        """Drop file_ids learned before `cutoff` (FILE_ID retention); how many."""
+        """Drop file_ids learned before `cutoff` (FILE_ID retention); how many. Other
+        processes may keep using one from their memory: Telegram still accepts it."""
         index, removed = self.keys.file_ids_index(), 0
         while True:
             sources = await self.redis.zrangebyscore(
@@ -90,10 +91,10 @@ class FileIdCache:
             )
             if not sources:
                 return removed
-            gone = int(
-                await self._purge(keys=[self.keys.file_ids(), index], args=[cutoff, *sources])
-            )
-            removed += gone
+            gone = await self._purge(keys=[self.keys.file_ids(), index], args=[cutoff, *sources])
+            for source in gone:
+                self._local.pop(str(source), None)
+            removed += len(gone)
             if not gone:
                 return removed
 

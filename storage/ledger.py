@@ -102,6 +102,7 @@ class LedgerRepo:
         self._record = redis.register_script(_RECORD_LUA)
         self._fold = redis.register_script(folded.FOLD)
         self._trim_log = redis.register_script(folded.TRIM_LOG)
+        self._repack = redis.register_script(folded.REPACK)
         self._settled = redis.register_script(folded.SETTLED)
         self._delete = redis.register_script(folded.DELETE)
 
@@ -232,13 +233,15 @@ class LedgerRepo:
         score = await self.redis.zscore(index, article_id)
         key = self.keys.ledger(article_id)
         readers: list[str] = []
-        async for name in self.redis.hscan_iter(key, count=_PAGE):
-            if name.isdigit():
-                readers.append(name)
+        async for name, _ in self.redis.hscan_iter(key, count=_PAGE):
+            if str(name).isdigit():
+                readers.append(str(name))
         done = 0
         for start in range(0, len(readers), folded.FOLD_CHUNK):
             chunk = readers[start : start + folded.FOLD_CHUNK]
             done += int(await self._fold(keys=[key], args=[folded.BUCKET_SIZE, *chunk]))
+        if done:
+            await self._repack(keys=[key])
         await self._trim_log(keys=[self.keys.ledger_log(article_id)])
         if score is not None:
             await self._settled(keys=[index], args=[article_id, repr(score)])

@@ -136,6 +136,18 @@ end
 return #all - #keep
 """
 
+# KEYS: 1 ledger hash.  Writes the hash anew, so that its table is sized for the few fields
+# left after a fold (Redis would keep the table sized for the many fields it held).
+REPACK = r"""
+local all = redis.call('HGETALL', KEYS[1])
+if #all == 0 then return 0 end
+redis.call('DEL', KEYS[1])
+for i = 1, #all, 1000 do
+  redis.call('HSET', KEYS[1], unpack(all, i, math.min(#all, i + 999)))
+end
+return #all / 2
+"""
+
 # KEYS: 1 the unsummarised index.  ARGV: 1 ledger id, 2 the score read before summarising.
 # Takes the ledger off the index unless a new event came meanwhile.
 SETTLED = r"""

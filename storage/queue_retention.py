@@ -26,7 +26,7 @@ _FORGET = r"""
 local left = 0
 for i = 1, #ARGV, 2 do
   local chat, id = ARGV[i], ARGV[i + 1]
-  local queue, post = KEYS[3 + i], KEYS[4 + i]
+  local queue, post = KEYS[4 + i], KEYS[5 + i]
   if redis.call('HGET', KEYS[1], chat) == id then
     left = left + redis.call('ZREM', queue, id) + redis.call('ZREM', KEYS[2], id)
     if not redis.call('ZSCORE', KEYS[3], id) then

@@ -98,6 +98,7 @@ class RetentionService:
         self.clock = clock
         self.article_days = article_days
         self.tz = tz
+        self.last_report: SweepReport | None = None
 
     async def sweep(self) -> SweepReport:
         """One pass over every kind of record; a failing step is logged, the others run."""
@@ -113,6 +114,7 @@ class RetentionService:
         if report.total():
             done = ", ".join(f"{k} {v}" for k, v in asdict(report).items() if v)
             log.info("retention: %s", done)
+        self.last_report = report
         return report
 
     def _steps(self, now: float, report: SweepReport) -> list[tuple[str, Step]]:
