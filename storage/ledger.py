@@ -200,12 +200,17 @@ class LedgerRepo:
         return [LedgerEntry.model_validate_json(r) for r in raw]
 
     async def published_copies(self, article_id: str) -> dict[int, int]:
-        """chat id -> message id of every live published copy (what edit/retract act on)."""
-        return {
-            entry.chat_id: entry.message_id
-            for entry in await self.entries(article_id)
-            if entry.status in LIVE_STATUSES and entry.message_id is not None
-        }
+        """chat id -> message id of every live published copy (what edit/retract act on),
+        summarised readers' included (read from their buckets without building entries)."""
+        raw = await self._whole(article_id)
+        copies = folded.folded_copies(raw)
+        for name, value in raw.items():
+            if folded.is_chat_field(name):
+                entry = LedgerEntry.model_validate_json(value)
+                copies.pop(entry.chat_id, None)
+                if entry.status in LIVE_STATUSES and entry.message_id is not None:
+                    copies[entry.chat_id] = entry.message_id
+        return copies
 
     async def summary(self, article_id: str) -> LedgerSummary:
         """Records by status, failures and skips by reason (summarised readers included)."""
@@ -232,14 +237,14 @@ class LedgerRepo:
         index = self.keys.ledger_unsummarised()
         score = await self.redis.zscore(index, article_id)
         key = self.keys.ledger(article_id)
-        readers: list[str] = []
-        async for name, _ in self.redis.hscan_iter(key, count=_PAGE):
-            if str(name).isdigit():
-                readers.append(str(name))
-        done = 0
-        for start in range(0, len(readers), folded.FOLD_CHUNK):
-            chunk = readers[start : start + folded.FOLD_CHUNK]
-            done += int(await self._fold(keys=[key], args=[folded.BUCKET_SIZE, *chunk]))
+        cursor, done = "0", 0
+        while True:
+            cursor, folded_now = await self._fold(
+                keys=[key], args=[folded.BUCKET_SIZE, cursor, folded.FOLD_PAGE]
+            )
+            done += int(folded_now)
+            if str(cursor) == "0":
+                break
         if done:
             await self._repack(keys=[key])
         await self._trim_log(keys=[self.keys.ledger_log(article_id)])

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from storage.models.delivery import LedgerEntry, LedgerStatus
 
 BUCKET_SIZE = 128
-FOLD_CHUNK = 1000
+FOLD_PAGE = 1000
 COUNT_FIELD = "~n"
 TIME_FIELD = "~t"
 BUCKET_PREFIX = "~b"
@@ -53,10 +53,10 @@ local function folded_sent(code)
 end
 """
 
-# KEYS: 1 ledger hash.  ARGV: 1 bucket size, then reader chat ids.
-# Folds each named reader's final record (published, retracted, failed, skipped) into its
-# bucket, replacing an older entry of the same reader, and deletes the JSON field; records
-# still on their way (`queued`) stay. Returns how many were folded.
+# KEYS: 1 ledger hash.  ARGV: 1 bucket size, 2 HSCAN cursor, 3 HSCAN count.
+# Scans one page of the hash and folds each reader's final record (published, retracted,
+# failed, skipped) into its bucket, replacing an older entry of the same reader, and deletes
+# the JSON field; records still on their way (`queued`) stay. Returns {next cursor, folded}.
 FOLD = (
     FOLDED_LUA
     + r"""
@@ -66,57 +66,54 @@ if not nb then
   nb = math.max(1, math.ceil(redis.call('HLEN', lkey) / tonumber(ARGV[1])))
   redis.call('HSET', lkey, '~n', nb)
 end
+local page = redis.call('HSCAN', lkey, ARGV[2], 'COUNT', ARGV[3])
 local codes = {published = 'p', retracted = 'r', failed = 'f', skipped = 's'}
-local buckets, order = {}, {}
 local last = tonumber(redis.call('HGET', lkey, '~t') or '0')
-local folded, gone = 0, {}
-local function bucket(name)
-  local b = buckets[name]
-  if not b then
-    b = redis.call('HGET', lkey, name) or ','
-    buckets[name] = b
-    order[#order + 1] = name
-  end
-  return b
-end
-local function tail(rec, c)
-  if c == 'p' or c == 'r' then
-    if rec.message_id == nil or rec.message_id == cjson.null then return '' end
-    return string.format('%d', rec.message_id)
-  end
-  local reason = rec.reason
-  if type(reason) ~= 'string' then return '' end
+local adds, order, gone = {}, {}, {}
+-- A record's fields come in `LedgerEntry` order (article_id, chat_id, status, at, message_id,
+-- reason, detail), so the first match of each is the record's own, never one in `detail`.
+local function tail(raw, c)
+  if c == 'p' or c == 'r' then return string.match(raw, '"message_id":(%d+)') or '' end
+  local reason = string.match(raw, '"reason":"([^"]*)"')
+  if not reason then return '' end
   return string.sub(string.gsub(reason, '[^%w_.-]', '_'), 1, 60)
 end
-for i = 2, #ARGV do
-  local chat = ARGV[i]
-  local raw = redis.call('HGET', lkey, chat)
-  if raw and string.match(chat, '^%d+$') then
-    local rec = cjson.decode(raw)
-    local c = codes[rec.status]
+local fields = page[2]
+for i = 1, #fields, 2 do
+  local chat, raw = fields[i], fields[i + 1]
+  if string.match(chat, '^%d+$') then
+    local c = codes[string.match(raw, '"status":"(%a+)"')]
     if c then
       local name = folded_field(chat, nb)
-      local b = bucket(name)
-      local s = string.find(b, ',' .. chat .. ':', 1, true)
-      if s then
-        local e = string.find(b, ',', s + 1, true)
-        b = string.sub(b, 1, s) .. string.sub(b, e + 1)
-      end
-      buckets[name] = b .. chat .. ':' .. c .. tail(rec, c) .. ','
-      if type(rec.at) == 'number' and rec.at > last then last = rec.at end
+      local add = adds[name]
+      if not add then add = {}; adds[name] = add; order[#order + 1] = name end
+      add[#add + 1] = chat .. ':' .. c .. tail(raw, c) .. ','
+      local at = tonumber(string.match(raw, '"at":([-%d.eE+]+)'))
+      if at and at > last then last = at end
       gone[#gone + 1] = chat
-      folded = folded + 1
     end
   end
 end
-for _, name in ipairs(order) do redis.call('HSET', lkey, name, buckets[name]) end
-if folded > 0 then
+-- Each touched bucket is read, cleared of older entries of the same readers, and written once.
+for _, name in ipairs(order) do
+  local b = redis.call('HGET', lkey, name) or ','
+  for _, entry in ipairs(adds[name]) do
+    local chat = string.match(entry, '^(%d+):')
+    local s = string.find(b, ',' .. chat .. ':', 1, true)
+    if s then
+      local e = string.find(b, ',', s + 1, true)
+      b = string.sub(b, 1, s) .. string.sub(b, e + 1)
+    end
+  end
+  redis.call('HSET', lkey, name, b .. table.concat(adds[name]))
+end
+if #gone > 0 then
   for i = 1, #gone, 1000 do
     redis.call('HDEL', lkey, unpack(gone, i, math.min(#gone, i + 999)))
   end
   redis.call('HSET', lkey, '~t', string.format('%.6f', last))
 end
-return folded
+return {page[1], #gone}
 """
 )
 
@@ -243,3 +240,14 @@ def folded_entries(article_id: str, raw: Mapping[str, str]) -> dict[int, LedgerE
                 if entry is not None:
                     found[chat_id] = entry
     return found
+
+
+def folded_copies(raw: Mapping[str, str]) -> dict[int, int]:
+    """chat id -> message id of every folded reader whose copy is live (`p<message id>`)."""
+    copies: dict[int, int] = {}
+    for name, value in raw.items():
+        if name.startswith(BUCKET_PREFIX):
+            for chat_id, code in bucket_items(value):
+                if code[:1] == "p" and code[1:].isdigit():
+                    copies[chat_id] = int(code[1:])
+    return copies
