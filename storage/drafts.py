@@ -6,13 +6,14 @@ the retention period (DRAFT_DAYS) are found and deleted without KEYS.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from redis.asyncio import Redis
 
+from storage.aged import purge_by_index
 from storage.keys import Keys
 from storage.ledger import key_template
 from storage.models.draft import Draft
-
-_PAGE = 500
 
 # KEYS: 1 drafts index.  ARGV: 1 cutoff, 2/3 draft key head/tail, 4/5 user drafts head/tail,
 # then draft ids.  Deletes each draft not changed since the cutoff (checked again here)
@@ -81,18 +82,9 @@ class DraftRepo:
         """Delete drafts not changed since `cutoff` (DRAFT retention); how many."""
         user_t = key_template(self._k.user_drafts("@"))  # type: ignore[arg-type]
         head = [*key_template(self._k.draft("@")), *user_t]
-        removed = 0
-        while True:
-            ids = await self._r.zrangebyscore(
-                self._k.drafts_index(), "-inf", f"({cutoff!r}", start=0, num=_PAGE
-            )
-            if not ids:
-                return removed
-            gone = int(
-                await self._purge(
-                    keys=[self._k.drafts_index()], args=[cutoff, *head, *(str(i) for i in ids)]
-                )
-            )
-            removed += gone
-            if not gone:
-                return removed
+        index = self._k.drafts_index()
+
+        async def delete(ids: Sequence[str]) -> int:
+            return int(await self._purge(keys=[index], args=[cutoff, *head, *ids]))
+
+        return await purge_by_index(self._r, index, cutoff, delete)

@@ -11,14 +11,14 @@ small in-process cache: a file_id never changes once known.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from redis.asyncio import Redis
 
+from storage.aged import purge_by_index
 from storage.keys import Keys
 
 _LOCAL_MAX = 10_000
-_PAGE = 500
 
 # KEYS: 1 file ids, 2 index.  ARGV: 1 cutoff, then sources.  Drops each source learned
 # before the cutoff (checked again here); returns the sources dropped.
@@ -84,19 +84,15 @@ class FileIdCache:
     async def purge_older_than(self, cutoff: float) -> int:
         """Drop file_ids learned before `cutoff` (FILE_ID retention); how many. Other
         processes may keep using one from their memory: Telegram still accepts it."""
-        index, removed = self.keys.file_ids_index(), 0
-        while True:
-            sources = await self.redis.zrangebyscore(
-                index, "-inf", f"({cutoff!r}", start=0, num=_PAGE
-            )
-            if not sources:
-                return removed
-            gone = await self._purge(keys=[self.keys.file_ids(), index], args=[cutoff, *sources])
+        keys = [self.keys.file_ids(), self.keys.file_ids_index()]
+
+        async def delete(sources: Sequence[str]) -> int:
+            gone = await self._purge(keys=keys, args=[cutoff, *sources])
             for source in gone:
                 self._local.pop(str(source), None)
-            removed += len(gone)
-            if not gone:
-                return removed
+            return len(gone)
+
+        return await purge_by_index(self.redis, keys[1], cutoff, delete)
 
     def _remember(self, source: str, file_id: str) -> str:
         if len(self._local) >= _LOCAL_MAX:

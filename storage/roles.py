@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
+from storage.aged import purge_by_index
 from storage.keys import Keys
 from storage.models.roles import Invite
 
@@ -33,7 +34,6 @@ for i = 2, #ARGV do
 end
 return gone
 """
-_PAGE = 500
 
 
 class RoleRepo:
@@ -133,15 +133,12 @@ class RoleRepo:
 
     async def purge_usernames(self, cutoff: float) -> int:
         """Forget every @username not seen since `cutoff` (USERNAME retention); how many."""
-        keys, removed = [self._k.usernames(), self._k.usernames_seen()], 0
-        while True:
-            names = await self._r.zrangebyscore(keys[1], "-inf", f"({cutoff!r}", 0, _PAGE)
-            if not names:
-                return removed
-            gone = int(await self._r.eval(_PURGE_NAMES, 2, *keys, repr(cutoff), *names))
-            removed += gone
-            if not gone:
-                return removed
+        keys = [self._k.usernames(), self._k.usernames_seen()]
+
+        async def delete(names: Sequence[str]) -> int:
+            return int(await self._r.eval(_PURGE_NAMES, 2, *keys, repr(cutoff), *names))
+
+        return await purge_by_index(self._r, keys[1], cutoff, delete)
 
     async def forget_usernames(self, user_id: int) -> int:
         """Drop every @username that points at `user_id` (a reader who left); how many.
