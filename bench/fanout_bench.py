@@ -5,11 +5,13 @@ On a fresh `redis-server` (the machine's, 7.0):
   subscriber also gets its compact settings record), divided by 50,000; also MEMORY USAGE
   of one subscriber shard set and one settings shard hash, with their encodings;
 - time: the push listener's fan-out of one new article — reading the rubric's subscribers,
-  deferring those in quiet hours (1% of them) and `OutboxRepo.enqueue_fanout` of 50,000 jobs.
+  deferring those in quiet hours (1% of them) and `OutboxRepo.enqueue_fanout` of 50,000 jobs;
 - ledger: the pushes delivered (every job claimed and settled as sent, no Telegram), then the
   article's ledger (records hash + event log, `MEMORY USAGE ... SAMPLES 0`) per reader before
   and after `LedgerRepo.summarise`, and the summary's time; for these 50,000 readers and for
-  an article pushed to 300 (the figure the security review measured).
+  an article pushed to 300 (the figure the security review measured);
+- time: an edit of that article reaching the 50,000 copies out (`ReaderCopies.edit`:
+  reading the ledger's copies, replacing the waiting pushes' payload, one edit job each).
 Targets: at most 100 bytes per subscription, at most 2 s to enqueue, at most 40 bytes per
 reader in a summarised ledger.
 """
@@ -160,6 +162,36 @@ async def measure_small_push(redis: Redis, keys: Keys, outbox: OutboxRepo) -> di
     return await measure_ledger(redis, keys, outbox, "bench300", "300")
 
 
+async def measure_reader_edit(redis: Redis, keys: Keys) -> dict[str, Any]:
+    """Seconds for an edit to queue one edit job per reader copy the ledger knows."""
+    from bot.subscribers.copies import ReaderCopies, ReaderCopy
+    from storage.models.delivery import LedgerEntry
+
+    clock = SystemClock()
+    outbox = OutboxRepo(redis, keys, time_source=clock.time)
+    articles = ArticleRepo(redis, keys)
+    rubrics = RubricRepo(redis, keys, defaults=Settings(_env_file=None).rubrics)
+    render = ReaderCopy("Читать полностью", "Источник")
+    copies = ReaderCopies(LedgerRepo(redis, keys), outbox, articles, rubrics, render, clock)
+    article = Article(id="bench2", rubric="Политика", headline="Исправленный заголовок")
+    async with redis.pipeline(transaction=False) as pipe:  # the ledger after a fan-out
+        for n, uid in enumerate(user_ids(), start=1):
+            entry = LedgerEntry(
+                article_id="bench2", chat_id=uid, status="published", at=0.0, message_id=n
+            )
+            pipe.hset(keys.ledger("bench2"), str(uid), entry.model_dump_json())
+        await pipe.execute()
+    before = await outbox.pending_count("push")
+    start = time.perf_counter()
+    edited = await copies.edit(article.with_hash())
+    total_s = time.perf_counter() - start
+    return {
+        "reader_edits_queued": await outbox.pending_count("push") - before,
+        "reader_copies": len(edited),
+        "reader_edit_enqueue_s": round(total_s, 3),
+    }
+
+
 async def _run(directory: Path) -> dict[str, Any]:
     server = RedisServerProcess(directory, persistent=False)
     await server.astart()
@@ -173,7 +205,8 @@ async def _run(directory: Path) -> dict[str, Any]:
         outbox = OutboxRepo(redis, keys, time_source=SystemClock().time)
         big = await measure_ledger(redis, keys, outbox, "bench1", "50k")
         small = await measure_small_push(redis, keys, outbox)
-        return {**memory, **fanout, **small, **big}
+        edit = await measure_reader_edit(redis, keys)
+        return {**memory, **fanout, **small, **big, **edit}
     finally:
         await redis.aclose()
         await server.astop()

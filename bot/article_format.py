@@ -288,3 +288,9 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
 def _starts_paragraph(text: str) -> bool:
     first = text[0]
     return first.isupper() or first.isdigit() or first in _PARAGRAPH_STARTS
+
+
+def credit_line(text: str) -> str | None:
+    """The photo credit a `Фото: …` line names ('' when empty), or None when it is no credit
+    line; the rule of the article format, for texts that are not article files (posts)."""
+    return _credit(" ".join(text.split()))

@@ -1,9 +1,11 @@
 """Articles in Redis: storing with dedup and in-place replacement, listing, retention.
 
-Layout (see `docs/storage.md`): each article is a JSON STRING; a ZSET of all ids and one per
-rubric are scored by `published_at` (else the first import time); HASHes map content hash
-and source URL to the id. Every change to an article and its indexes runs in one Lua
-script (`storage.articles_lua`), so a reader never sees half an article.
+Layout (see `docs/storage.md`): each article is a JSON STRING; a ZSET of all public ids and
+one per rubric are scored by `published_at` (else the time it became public); HASHes map
+content hash and source URL to the id. An embargoed article (queued for later) is stored
+with its state in the same script but kept out of those lists, in the embargoed ZSET, until
+it is released (`storage.article_embargo`). Every change to an article and its indexes runs
+in one Lua script (`storage.articles_lua`), so a reader never sees half an article.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import BaseModel
 from redis.asyncio import Redis
 
 from storage import articles_lua
+from storage.article_embargo import ArticleEmbargo, embargo_score
 from storage.keys import Keys
 from storage.models.article import Article, Rubric
 from storage.text import slugify
@@ -71,23 +74,24 @@ def rubric_slug(article: Article) -> str:
 
 
 def _score(article: Article, fallback: datetime) -> float:
-    return (article.published_at or article.imported_at or fallback).timestamp()
+    return (article.shown_at or fallback).timestamp()
 
 
-class ArticleRepo:
+class ArticleRepo(ArticleEmbargo):
     """Stores and finds articles; returns pydantic `Article`s."""
 
     def __init__(
         self, redis: Redis, keys: Keys, *, now: Callable[[], datetime] | None = None
     ) -> None:
-        self._redis = redis
-        self._keys = keys
+        super().__init__(redis, keys)
         self._now = now or (lambda: datetime.now(UTC))
         self._store_script = redis.register_script(articles_lua.STORE)
         self._delete_script = redis.register_script(articles_lua.DELETE)
 
     # --- writing ---------------------------------------------------------------
-    async def store(self, article: Article, *, rubric: Rubric | None = None) -> StoreResult:
+    async def store(
+        self, article: Article, *, rubric: Rubric | None = None, embargoed: bool = False
+    ) -> StoreResult:
         """Store atomically: dedup by content hash, replace in place by source URL or id.
 
         Same content -> the existing id (`is_new=False`, `duplicate_of`); same `source_url`
@@ -96,13 +100,17 @@ class ArticleRepo:
         article's own `id` when it came with one). `rubric`, when given, is registered in
         the rubric registry (unless its slug already is) in the same atomic step, so an
         import never leaves a rubric without its article or an article without its rubric.
+
+        `embargoed`: a new article is stored embargoed (queued for later: out of every
+        reader list until released), in the same step. A replaced article keeps its state:
+        a public one stays public, an embargoed one stays embargoed.
         """
         article = article.with_hash() if not article.content_hash else article
         if article.imported_at is None:
             article = article.model_copy(update={"imported_at": self._now()})
         for _ in range(MAX_ATTEMPTS):
             snap = await self._snapshot(article)
-            result = await self._decide_and_write(article, snap, rubric)
+            result = await self._decide_and_write(article, snap, rubric, embargoed)
             if result is not None:
                 return result
         raise ArticleStoreConflict(f"could not store {article.headline[:40]!r}: kept conflicting")
@@ -143,18 +151,36 @@ class ArticleRepo:
         )
 
     async def _decide_and_write(
-        self, article: Article, snap: _Snapshot, rubric: Rubric | None
+        self, article: Article, snap: _Snapshot, rubric: Rubric | None, embargoed: bool
     ) -> StoreResult | None:
         """Same source/id: duplicate or replace; else same content: duplicate; else new."""
         if snap.target and snap.target_json:
             old = Article.model_validate_json(snap.target_json)
             if _same(old, article):
                 return _duplicate(snap.target, old)
-            return await self._write(article, snap, snap.target, old, rubric)
+            return await self._write(self._visible_as(article, old, False), snap, old, rubric)
         if snap.hash_owner and snap.hash_owner_json:
             return _duplicate(snap.hash_owner, Article.model_validate_json(snap.hash_owner_json))
         new_id = article.id or await self._next_id(snap.seq)
-        return await self._write(article, snap, new_id, None, rubric)
+        fresh = self._visible_as(article.model_copy(update={"id": new_id}), None, embargoed)
+        return await self._write(fresh, snap, None, rubric, counter=not article.id)
+
+    def _visible_as(self, article: Article, old: Article | None, embargoed: bool) -> Article:
+        """The article with its state: a replaced one keeps the old state (and when it
+        became public); a new one is embargoed when asked, until its own publication time
+        if that is still ahead; otherwise public from now."""
+        now = self._now()
+        if old is not None:
+            embargoed = old.state == "embargoed"
+        if embargoed:
+            ahead = article.published_at is not None and article.published_at > now
+            until = article.published_at if ahead else None
+            fields = {"state": "embargoed", "embargo_until": until, "public_at": None}
+        else:
+            public_at = old.public_at if old is not None else article.imported_at or now
+            fields = {"state": "public", "embargo_until": None, "public_at": public_at}
+        updated = article.model_copy(update=fields)
+        return updated if old is None else updated.model_copy(update={"id": old.id})
 
     async def _next_id(self, seq: int) -> str:
         """The next counter value whose key is free (an explicit id may have taken one)."""
@@ -165,17 +191,18 @@ class ArticleRepo:
 
     async def _write(
         self,
-        article: Article,
+        stored: Article,
         snap: _Snapshot,
-        article_id: str,
         old: Article | None,
         rubric: Rubric | None,
+        *,
+        counter: bool = False,
     ) -> StoreResult | None:
-        stored = article.model_copy(update={"id": article_id})
+        """Run the store script (`counter`: the id is the next counter value)."""
+        article_id = str(stored.id)
         score = _score(stored, self._now())
         if old is not None and stored.published_at is None and snap.target_score is not None:
             score = snap.target_score  # keep its place in the lists: first-import time
-        counter = not article.id and old is None
         k = self._keys
         claim_hash = snap.hash_owner in (None, article_id) or not snap.hash_owner_json
         reply = await self._store_script(
@@ -188,6 +215,7 @@ class ArticleRepo:
                 k.articles_by_rubric(rubric_slug(stored)),
                 k.articles_by_rubric(rubric_slug(old or stored)),
                 k.rubrics(),
+                k.articles_embargoed(),
             ],
             args=[
                 (snap.target_json or "") if old is not None else "",
@@ -205,6 +233,8 @@ class ArticleRepo:
                 "1" if claim_hash else "0",
                 rubric.slug if rubric else "",
                 rubric.model_dump_json() if rubric else "",
+                stored.state,
+                embargo_score(stored),
             ],
         )
         if reply != "ok":
@@ -237,6 +267,8 @@ class ArticleRepo:
                 k.article_hashes(),
                 k.article_sources(),
                 k.article_terms(article_id),
+                k.articles_embargoed(),
+                k.articles_unannounced(),
                 *(k.search_term(term) for term in terms),
             ],
             args=[
@@ -253,7 +285,8 @@ class ArticleRepo:
     async def purge_older_than(
         self, cutoff: datetime, *, forget: Callable[[str], Awaitable[object]]
     ) -> int:
-        """Delete every article whose list score (published, else imported) is before `cutoff`.
+        """Delete every public article whose list score (published, else when it became
+        public) is before `cutoff`; embargoed ones wait for their first publication.
 
         `forget(article_id)` runs first for each one, so what hangs off the article (its
         posts, its ledger) goes before the article does: a crash in between leaves the
@@ -322,6 +355,15 @@ class ArticleRepo:
     async def count(self) -> int:
         """How many articles are stored."""
         return int(await self._redis.zcard(self._keys.articles_all()))
+
+    async def is_current(self, article_id: str, content_hash: str) -> bool:
+        """Whether the stored article has this content hash: one HGET when the dedup index
+        points the hash at it (the usual case), else the article is read."""
+        owner = await self._redis.hget(self._keys.article_hashes(), content_hash)
+        if owner == article_id:
+            return True
+        article = await self.get(article_id)
+        return article is not None and article.content_hash == content_hash
 
     async def find_by_source(self, source_url: str) -> Article | None:
         """The article imported from this source URL, or None."""

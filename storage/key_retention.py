@@ -23,6 +23,8 @@ RETENTION: dict[str, tuple[Policy, str]] = {
     "article_seq": ("counter", "article numbers"),
     "articles_all": ("swept", "entries leave with their article"),
     "articles_by_rubric": ("swept", "entries leave with their article"),
+    "articles_embargoed": ("live", "articles waiting for their first publication"),
+    "articles_unannounced": ("live", "released articles whose readers are being told"),
     "article_hashes": ("swept", "entries leave with their article"),
     "article_sources": ("swept", "entries leave with their article"),
     "search_term": ("swept", "entries leave with their article"),

@@ -50,6 +50,14 @@ class Keys:
         """ZSET: article id -> published_at, one per rubric."""
         return self._k("articles", "rubric", slug)
 
+    def articles_embargoed(self) -> str:
+        """ZSET: article id -> its own publication time (`+inf`: none), articles not public yet."""
+        return self._k("articles", "embargoed")
+
+    def articles_unannounced(self) -> str:
+        """ZSET: article id -> release time, released articles whose readers are not told yet."""
+        return self._k("articles", "unannounced")
+
     def article_hashes(self) -> str:
         """HASH: content hash -> article id (import dedup)."""
         return self._k("articles", "hash")

@@ -22,6 +22,7 @@ from storage.stats import StatsRepo
 LANES: tuple[Lane, Lane] = ("channel", "push")
 
 ScriptArg = str | int | float
+_SCRIPTS = ("ENQUEUE", "ENQUEUE_FANOUT", "CLAIM", "RECLAIM", "RENEW", "SETTLE", "REPLACE_PAYLOAD")
 
 
 class OutboxCore:
@@ -49,8 +50,7 @@ class OutboxCore:
         self._payload_t = key_template(keys.outbox_payload("@"))
         self._payloads: dict[str, tuple[str, Post]] = {}
         self._scripts = {
-            name: redis.register_script(getattr(outbox_lua, name))
-            for name in ("ENQUEUE", "ENQUEUE_FANOUT", "CLAIM", "RECLAIM", "RENEW", "SETTLE")
+            name: redis.register_script(getattr(outbox_lua, name)) for name in _SCRIPTS
         }
         self._scripts["CANCEL"] = redis.register_script(outbox_lua.CANCEL)
 

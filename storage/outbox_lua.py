@@ -180,15 +180,19 @@ return added
 )
 
 # KEYS: 1 payload key, 2 ready zset.  ARGV: 1 payload JSON, 2 payload TTL ms, 3 job head,
-# 4 job tail, 5 id prefix, 6 JSON tail of every job, 7 wake channel, then chat id / not_before
-# pairs.  Each job is `{"id":"<prefix><chat>","chat_id":<chat>,"not_before":<t><tail>`.
+# 4 job tail, 5 id prefix, 6 JSON tail of every job, 7 wake channel, 8 values per recipient
+# (2: chat id, not_before; 3: also the message id an edit job changes), then the values.
+# Each job is `{"id":"<prefix><chat>","chat_id":<chat>,"not_before":<t>[,"message_id":<m>]<tail>`.
 ENQUEUE_FANOUT = r"""
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local added = 0
-for i = 8, #ARGV, 2 do
+local step = tonumber(ARGV[8])
+for i = 9, #ARGV, step do
   local chat, nb = ARGV[i], ARGV[i + 1]
   local id = ARGV[5] .. chat
-  local body = '{"id":"' .. id .. '","chat_id":' .. chat .. ',"not_before":' .. nb .. ARGV[6]
+  local body = '{"id":"' .. id .. '","chat_id":' .. chat .. ',"not_before":' .. nb
+  if step == 3 then body = body .. ',"message_id":' .. ARGV[i + 2] end
+  body = body .. ARGV[6]
   if redis.call('SET', ARGV[3] .. id .. ARGV[4], body, 'NX') then
     redis.call('ZADD', KEYS[2], nb, id)
     added = added + 1
@@ -196,6 +200,14 @@ for i = 8, #ARGV, 2 do
 end
 if added > 0 then redis.call('PUBLISH', ARGV[7], '1') end
 return added
+"""
+
+# KEYS: 1 payload key.  ARGV: 1 payload JSON.  Replaces a stored payload (jobs still
+# waiting send the new one), keeping its expiry; 0 when there is none.
+REPLACE_PAYLOAD = r"""
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
+return 1
 """
 
 # KEYS: 1 ready channel, 2 ready push, 3 inflight, 4 owners, 5 pairs, 6 stats of the day,

@@ -363,3 +363,59 @@ def test_import_when_redis_goes_away_midway(tmp_path: Path) -> None:
         f"{fifo}: not imported",
         f"{third}: not imported",
     ]
+
+
+def _add_channel(url: str, chat_id: int) -> None:
+    """An active channel (routing every rubric), as the running bot registers one."""
+    from redis.asyncio import Redis as AsyncRedis
+
+    from storage.channels import ChannelRepo
+    from storage.models.channel import Channel
+
+    async def add() -> None:
+        client = AsyncRedis.from_url(url, decode_responses=True)
+        try:
+            await ChannelRepo(client, KEYS).save(Channel(id=chat_id, title="Лента"))
+        finally:
+            await client.aclose()
+
+    asyncio.run(add())
+
+
+def test_import_with_a_channel_and_a_time_queues_it_and_keeps_it_from_readers(
+    cli_env: dict[str, str],
+    store: sync_redis.Redis,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _add_channel(cli_env["REDIS_URL"], -1001)
+    timed = ["--channel", "-1001", "--at", "2099-11-25T14:30"]
+    assert main(["import", str(SAMPLE), *timed]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"{SAMPLE}: 1",
+        f"{SAMPLE}: post 1 -> -1001 [at, scheduled] (not public until it is out)",
+    ]
+    assert json.loads(store.get(KEYS.article("1")) or "{}")["state"] == "embargoed"
+    assert store.zcard(KEYS.articles_all()) == 0  # no reader list holds it
+    assert store.zscore(KEYS.articles_embargoed(), "1") == float("inf")
+    slot = write(tmp_path, "slot.txt", edited_sample("тысячи граждан", "сотни граждан"))
+    assert main(["import", str(slot), "--channel", "-1001", "--next-slot"]) == 0
+    assert "[next_slot, queued] (not public until it is out)" in capsys.readouterr().out
+    plain = DATA / "ekonomika-front-matter.txt"
+    assert main(["import", str(plain)]) == 0  # no plan: public at once, as before
+    assert store.zrange(KEYS.articles_all(), 0, -1) == ["tenge-rate-1125"]
+
+
+def test_import_plans_that_cannot_work_store_nothing(
+    cli_env: dict[str, str], store: sync_redis.Redis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _add_channel(cli_env["REDIS_URL"], -1001)
+    assert main(["import", str(SAMPLE), "--at", "2099-11-25T14:30"]) == 1
+    assert capsys.readouterr().err == "error: --at and --next-slot need --channel ID\n"
+    assert main(["import", str(SAMPLE), "--channel", "-1001", "--at", "2001-01-01T10:00"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{SAMPLE}: not imported: 2001-01-01T10:00:00+")
+    assert err.rstrip().endswith("is in the past")
+    assert main(["import", str(SAMPLE), "--channel", "-1002"]) == 1
+    assert capsys.readouterr().err == f"{SAMPLE}: not imported: no channel with id -1002\n"
+    assert not store.exists(KEYS.article("1"))

@@ -266,10 +266,21 @@ def test_full_post_has_every_paragraph_of_the_sample(sample: Article) -> None:
     assert post.method == "sendMessage"
     assert post.photo is None
     shown = plain_text(post.text)
-    # head | lead | body paragraphs | credit | link
-    assert shown.count("\n\n") == 1 + len(sample.body) + 2
+    # head | lead | body paragraphs | byline | credit | link
+    assert shown.count("\n\n") == 1 + len(sample.body) + 3
     assert "«Таза Қазақстан»" in shown
     assert shown.endswith("Читать полностью")
+    assert "<i>Текст и\u00a0фото: Елена Беляева</i>\n\n<i>Фото: assembly.kz</i>" in post.text
+
+
+def test_the_full_post_names_its_author_the_channel_post_does_not() -> None:
+    article = _article(author="Айгерим Садыкова", author_photo_credit="Ержан Ахметов")
+    full = plain_text(build_full_post(article).text)
+    assert "Текст: Айгерим Садыкова, фото: Ержан Ахметов" in full
+    assert "Садыкова" not in plain_text(build_post(article).text)
+    alone = plain_text(build_full_post(_article(author="Редакция")).text)
+    assert "Автор: Редакция" in alone
+    assert "Автор" not in plain_text(build_full_post(_article()).text)
 
 
 def test_full_post_is_cut_by_paragraphs_then_sentences_and_keeps_the_link() -> None:

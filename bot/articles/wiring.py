@@ -26,6 +26,7 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
         list(deps.get("article_listeners", [])),
         ctx.clock,
         tz=ctx.settings.tz,
+        publisher=deps.get("publisher"),
     )
     return Feature(
         name="articles",

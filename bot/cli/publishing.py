@@ -115,7 +115,7 @@ async def _queue(args: argparse.Namespace) -> int:
     mode: PostMode = "breaking" if args.breaking else "at" if args.at else "next_slot"
     async with _tools() as tools:
         try:
-            at = _parse_at(args.at, tools.tz) if args.at else None
+            at = parse_at(args.at, tools.tz) if args.at else None
             posts = await tools.publisher.queue_article(
                 args.article_id, args.channel, mode, at=at, pin=args.pin
             )
@@ -126,7 +126,8 @@ async def _queue(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_at(text: str, tz: ZoneInfo) -> datetime:
+def parse_at(text: str, tz: ZoneInfo) -> datetime:
+    """An ISO time from the command line; without an offset it is in `tz` (TIMEZONE)."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

@@ -361,9 +361,13 @@ def _silent(job: DeliveryJob) -> bool | None:
 
 
 def _markup(job: DeliveryJob) -> InlineKeyboardMarkup | None:
-    if job.reply_markup is None:
+    """The job's own keyboard, else its post's (a fan-out's buttons live in the payload)."""
+    markup = job.reply_markup
+    if markup is None and job.post is not None:
+        markup = job.post.reply_markup
+    if markup is None:
         return None
-    return InlineKeyboardMarkup.model_validate(job.reply_markup)
+    return InlineKeyboardMarkup.model_validate(markup)
 
 
 def _is_parse_error(description: str) -> bool:

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from bot.article_format import parse_article
+from bot.articles.service import Plan
 from bot.clock import Clock
+from bot.desk.forwarded import Entity, read_forward
 from bot.publishing.errors import PublishingError
 from bot.publishing.render import render, rubric_of
 from bot.publishing.service import PublishingService
@@ -136,8 +138,14 @@ class DraftService:
         found: Rubric | None = await repo.get(slug_or_name) or await repo.find(slug_or_name)
         return found
 
-    def to_article(self, draft: Draft, rubric: Rubric | None) -> Article:
-        """The article a draft becomes (typography and escaping happen in the post builder)."""
+    def to_article(
+        self, draft: Draft, rubric: Rubric | None, published_at: datetime | None = None
+    ) -> Article:
+        """The article a draft becomes (typography and escaping happen in the post builder).
+
+        `published_at`: its publication time, now by default; a post for a later slot has
+        none (it is dated by the moment it goes out).
+        """
         if not draft.headline:
             raise DraftError("no_headline")
         return Article(
@@ -150,7 +158,7 @@ class DraftService:
             photo_credit=draft.photo_credit,
             source_url=draft.source_url,
             author=draft.author,
-            published_at=self._clock.now(),
+            published_at=published_at,
         ).with_hash()
 
     async def channel(self, draft: Draft) -> Channel:
@@ -164,7 +172,7 @@ class DraftService:
         """The post exactly as the channel will publish it (its template, its rubric)."""
         channel = await self.channel(draft)
         found = await self.rubric(draft.rubric or "")
-        article = self.to_article(draft, found)
+        article = self.to_article(draft, found, self._clock.now())
         rubric = found or await rubric_of(article, self._service("rubrics"))
         return render(article, rubric, channel)
 
@@ -186,19 +194,30 @@ class DraftService:
         )
 
     async def from_forward(
-        self, user_id: int, text: str, photo_file_id: str | None, source_url: str | None
+        self,
+        user_id: int,
+        text: str,
+        photo_file_id: str | None,
+        source_url: str | None,
+        entities: Sequence[Entity] = (),
     ) -> Draft:
-        """A draft from a forwarded post: first line the headline, the rest the lead."""
-        lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-        if not lines:
+        """A draft from a forwarded post, read through its formatting (`read_forward`):
+        the bold run is the headline, an italic `Фото: …` the credit, a hashtag the rubric
+        (when it is a registered one), a link on its own line the source."""
+        post = read_forward(text, entities)
+        if not post.headline:
             raise DraftError("empty_forward")
+        rubric = await self.rubric(post.hashtag) if post.hashtag else None
         draft = await self.start(user_id, origin="forward")
         return await self.update(
             draft,
-            headline=lines[0][:MAX_HEADLINE],
-            lead="\n".join(lines[1:])[:MAX_LEAD],
+            rubric=rubric.slug if rubric else None,
+            headline=post.headline[:MAX_HEADLINE],
+            lead=post.lead[:MAX_LEAD],
+            body=post.body,
             photo_file_id=photo_file_id,
-            source_url=source_url,
+            photo_credit=post.photo_credit,
+            source_url=post.source_url or source_url,
         )
 
     async def submit(
@@ -211,18 +230,22 @@ class DraftService:
     ) -> Submitted:
         """Import the draft as an article and plan it for its channel; the draft is done.
 
-        Importing routes a new article to every channel publishing its rubric; with
-        `may_publish`, routed copies in channels where the editor has no role are withdrawn
-        (ledger: skipped, cancelled), so a desk post only goes where its author may publish.
+        The import carries the plan, so a post for a slot or a time is embargoed until it
+        is out: no reader sees it before. Importing routes a new article to every channel
+        publishing its rubric; with `may_publish`, routed copies in channels where the
+        editor has no role are withdrawn (ledger: skipped, cancelled), so a desk post only
+        goes where its author may publish.
         """
         channel = await self.channel(draft)
         rubric = await self.rubric(draft.rubric or "")
-        article = self.to_article(draft, rubric)
-        result = await self._service("article_service").import_article(article)
+        published_at = at if mode == "at" else None if mode == "next_slot" else self._clock.now()
+        article = self.to_article(draft, rubric, published_at)
+        plan = Plan(channel.id, mode, at, pin=mode == "breaking")
+        result = await self._service("article_service").import_article(article, plan=plan)
+        if result.not_queued is not None:
+            raise result.not_queued
         article_id = str(result.article_id)
-        posts = await self._publisher.queue_article(
-            article_id, channel.id, mode, at=at, pin=mode == "breaking"
-        )
+        posts = result.posts
         if may_publish is not None:
             await self._withdraw_elsewhere(article_id, channel.id, may_publish)
         await self.update(draft, status="queued", article_id=article_id)

@@ -7,6 +7,8 @@ Layout (blocks separated by a blank line)::
 
     Lead (or, for the full post, the lead and the body paragraphs)
 
+    <i>Текст и фото: Елена Беляева</i>   (the byline: the full post only)
+
     <i>Фото: assembly.kz</i>
 
     <a href="source">Читать полностью</a>
@@ -81,13 +83,20 @@ class _Parts:
     credit: str
     read_more_html: str
     signature_html: str
+    byline: str = ""
 
     @cached_property
     def html(self) -> str:
         """The post's HTML."""
         head = "\n".join(x for x in (escape_html(self.hashtag), _wrap("b", self.headline)) if x)
         footer = "\n".join(x for x in (self.read_more_html, self.signature_html) if x)
-        blocks = [head, *map(escape_html, self.paragraphs), _wrap("i", self.credit), footer]
+        blocks = [
+            head,
+            *map(escape_html, self.paragraphs),
+            _wrap("i", self.byline),
+            _wrap("i", self.credit),
+            footer,
+        ]
         return _BLOCK_SEP.join(b for b in blocks if b)
 
     @cached_property
@@ -122,10 +131,12 @@ def build_full_post(
     """The whole article as one text message (subscribers' "show full article").
 
     Lead and body paragraphs, cut to 4096 characters by whole paragraphs, then at a sentence;
-    the headline, credit, read-more link and signature are kept.
+    the headline, byline, credit, read-more link and signature are kept.
     """
     template = template or PostTemplate()
     parts = _parts(article, rubric, template, (article.lead, *article.body))
+    fix = typograph if template.typography else _identity
+    parts = replace(parts, byline=fix(_byline(article)))
     fitted = _fit(parts, MESSAGE_LIMIT)
     return Post(method="sendMessage", text=fitted.html, parse_mode="HTML", length=fitted.length)
 
@@ -193,10 +204,11 @@ def _shrink_head(parts: _Parts, limit: int) -> _Parts:
 
 
 def _undecorated(parts: _Parts, level: int) -> _Parts:
-    """Level 1 drops the signature, 2 also the read-more link, 3 also the hashtag."""
+    """Level 1 drops the signature and byline, 2 also the read-more link, 3 also the hashtag."""
     return replace(
         parts,
         signature_html="" if level >= 1 else parts.signature_html,
+        byline="" if level >= 1 else parts.byline,
         read_more_html="" if level >= 2 else parts.read_more_html,
         hashtag="" if level >= 3 else parts.hashtag,
     )
@@ -221,6 +233,20 @@ def _hashtag(article: Article, rubric: Rubric | None) -> str:
     if rubric is not None and rubric.hashtag.strip():
         return rubric.hashtag.strip()
     return rubric_hashtag(article.rubric) if article.rubric.strip() else ""
+
+
+def _byline(article: Article) -> str:
+    """Who wrote the article (and took its photos): `Автор: …`, `Текст и фото: …`, or
+    `Текст: …, фото: …` when they differ; empty when the article names nobody."""
+    author = _SPACES.sub(" ", article.author or "").strip()
+    photos = _SPACES.sub(" ", article.author_photo_credit or "").strip()
+    if author and photos:
+        if author.casefold() == photos.casefold():
+            return f"Текст и фото: {author}"
+        return f"Текст: {author}, фото: {photos}"
+    if author:
+        return f"Автор: {author}"
+    return f"Фото: {photos}" if photos else ""
 
 
 def _credit(article: Article, template: PostTemplate) -> str:

@@ -53,10 +53,7 @@ class PostPlanning(ChannelSettings):
         `breaking` (now, with sound, pinned if `pin`), `now` (now, like a slot post). Refuses
         an unknown article or channel and a pair already published (`already_published`).
         """
-        if mode not in POST_MODES:
-            raise PublishingError(
-                "bad_mode", f"unknown mode {mode!r} (one of {', '.join(POST_MODES)})"
-            )
+        _check_mode(mode)
         article = await self._article(article_id)
         due = self._due(mode, at)
         targets = await self._targets(article, chat_id)
@@ -73,6 +70,14 @@ class PostPlanning(ChannelSettings):
             raise min(refused, key=lambda exc: REFUSALS.index(exc.code))
         self._changed()
         return planned
+
+    async def check_plan(self, chat_id: int, mode: PostMode, at: datetime | None) -> None:
+        """Refuse (with `PublishingError`) a plan `queue_article` would refuse whatever the
+        article: an unknown mode, a missing or past time, an unknown or inactive channel.
+        An import checks its plan before storing anything."""
+        _check_mode(mode)
+        self._due(mode, at)
+        await self._active_channel(chat_id)
 
     async def route_article(self, article_id: str) -> list[QueuedPost]:
         """Queue a newly imported article in every active channel that routes its rubric."""
@@ -106,17 +111,20 @@ class PostPlanning(ChannelSettings):
 
     async def _targets(self, article: Article, chat_id: int | None) -> list[Channel]:
         if chat_id is not None:
-            channel = await self.channel(chat_id)
-            if not channel.active:
-                raise PublishingError(
-                    "channel_inactive", f"channel {chat_id} is inactive ({channel.inactive_reason})"
-                )
-            return [channel]
+            return [await self._active_channel(chat_id)]
         slug = (await rubric_of(article, self.rubrics)).slug
         routed = [c for c in await self.channels.active() if c.routes(slug)]
         if not routed:
             raise PublishingError("no_channels", f"no active channel publishes rubric {slug!r}")
         return routed
+
+    async def _active_channel(self, chat_id: int) -> Channel:
+        channel = await self.channel(chat_id)
+        if not channel.active:
+            raise PublishingError(
+                "channel_inactive", f"channel {chat_id} is inactive ({channel.inactive_reason})"
+            )
+        return channel
 
     async def _plan(
         self, article_id: str, channel: Channel, mode: PostMode, due: float | None, pin: bool
@@ -230,6 +238,11 @@ class PostPlanning(ChannelSettings):
         if not await self.queue.move(post, target, await self._score(post)):
             await self._refuse(post.article_id, channel.id, "in_flight")
         return post
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in POST_MODES:
+        raise PublishingError("bad_mode", f"unknown mode {mode!r} (one of {', '.join(POST_MODES)})")
 
 
 def _same_plan(post: QueuedPost, mode: PostMode, due: float | None, pin: bool) -> bool:

@@ -36,7 +36,7 @@ DigestRenderer = Callable[[Subscriber, date, list[Article], int], Post]
 
 def in_window(article: Article, start: datetime, end: datetime) -> bool:
     """Whether the article was published in (start, end]."""
-    moment = article.published_at or article.imported_at
+    moment = article.shown_at
     return moment is not None and start < moment <= end
 
 
@@ -119,7 +119,7 @@ class DigestSender:
         for offset in range(0, _SCAN_LIMIT, _SCAN_PAGE):
             page = await self._articles.list_latest(slugs, offset, _SCAN_PAGE)
             found += [a for a in page if in_window(a, start, due_at)]
-            oldest = (page[-1].published_at or page[-1].imported_at) if page else None
+            oldest = page[-1].shown_at if page else None
             if len(page) < _SCAN_PAGE or (oldest is not None and oldest <= start):
                 break
         return found

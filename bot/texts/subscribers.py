@@ -325,6 +325,8 @@ CATALOG: Catalog = {
     "sub.settings.digest_none": {"ru": "выключен", "en": "off"},
     "sub.settings.quiet_none": {"ru": "выключены", "en": "off"},
     "sub.settings.saved": {"ru": "Сохранено", "en": "Saved"},
+    "sub.btn.read_full": {"ru": "Читать полностью", "en": "Read in full"},
+    "sub.btn.source": {"ru": "Источник", "en": "Source"},
     "sub.btn.lang.ru": {"ru": "Русский", "en": "Русский"},
     "sub.btn.lang.en": {"ru": "English", "en": "English"},
     "sub.btn.instant": {"ru": "Сразу", "en": "Instantly"},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -12,6 +12,9 @@ class Post(BaseModel):
 
     `text` holds the caption for `sendPhoto` and the message text for `sendMessage`.
     `length` is the length Telegram counts (characters after entity parsing).
+    `reply_markup`: its inline keyboard (Bot API JSON), if any, so a fan-out's shared
+    payload carries its buttons. `version`: the content hash of the article version it was
+    rendered from, so a copy sent from an older version can be edited once it is out.
     """
 
     method: Literal["sendPhoto", "sendMessage"]
@@ -19,3 +22,5 @@ class Post(BaseModel):
     parse_mode: Literal["HTML"] | None = "HTML"
     photo: str | None = None
     length: int = 0
+    reply_markup: dict[str, Any] | None = None
+    version: str | None = None

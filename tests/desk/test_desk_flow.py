@@ -67,6 +67,16 @@ async def compose_until_preview(editor: Person, headline: str) -> list[dict[str,
 
 
 async def test_new_dialogue_with_back_and_a_timed_post(world: DeskWorld) -> None:
+    reader = int((await world.client.create_private_chat("Читатель"))["id"])
+    subscriptions = world.service("subscriptions")
+    await subscriptions.subscribe(reader, "politika")
+    try:
+        await _a_timed_post(world)
+    finally:
+        await subscriptions.unsubscribe(reader, "politika")
+
+
+async def _a_timed_post(world: DeskWorld) -> None:
     editor = world.person(EDITOR_A)
     preview = await compose_until_preview(editor, "Алматы станет хабом ООН")
     assert text_of(preview[0]) == "Предпросмотр — так пост выйдет в канале:"
@@ -89,6 +99,14 @@ async def test_new_dialogue_with_back_and_a_timed_post(world: DeskWorld) -> None
     timed = [p for p in queue if p.mode == "at"]
     assert [p.due_at for p in timed] == [expected.timestamp()]
     assert await world.service("desk").drafts.drafts_of(EDITOR_A) == []  # submitted
+    # Nothing public before its time: no reader path shows it until it is out.
+    article = await world.service("articles").get(timed[0].article_id)
+    assert article.state == "embargoed" and article.embargo_until == expected
+    assert await world.service("subscriber_service").full_post(article.id) is None
+    found = await world.service("search").search("Алматы станет хабом")
+    assert article.id not in [a.id for a in found.articles]
+    outbox = world.service("outbox")
+    assert not await outbox.redis.exists(outbox.keys.outbox_payload(f"push-{article.id}"))
 
 
 async def test_preview_is_exactly_what_the_channel_gets(world: DeskWorld) -> None:
@@ -167,6 +185,33 @@ async def test_forwarded_post_becomes_a_draft(world: DeskWorld) -> None:
     shown = await editor.press(replies[1], "Экономика", replies=2)
     assert "<b>Переслано: Курс тенге укрепился</b>" in shown[1]["html"]
     assert "Нацбанк сообщил о\u00a0росте резервов." in shown[1]["html"]
+
+
+async def test_a_forwarded_vestnik_post_becomes_a_draft_through_its_formatting(
+    world: DeskWorld,
+) -> None:
+    editor = world.person(EDITOR_A)
+    before = len(await editor.bot_messages())
+    text = (
+        "#Политика\nСенат одобрил поправки\n\nЗакон вступит в силу в январе.\n\n"
+        "Фото: senate.kz\n\nЧитать полностью"
+    )
+    entities = [
+        {"type": "bold", "offset": 10, "length": 22},
+        {"type": "italic", "offset": 66, "length": 15},
+        {"type": "text_link", "offset": 83, "length": 16, "url": "https://senate.kz/1"},
+    ]
+    await world.client.send_user_message(
+        EDITOR_A, text, entities=entities, from_id=EDITOR_A, forward_from_chat_id=world.channel_b
+    )
+    replies = await editor.wait_new(before, 3)
+    assert "сохранён как черновик №" in text_of(replies[0])
+    assert text_of(replies[1]) == "Предпросмотр — так пост выйдет в канале:"  # rubric known
+    html = replies[2]["html"]
+    assert "<b>Сенат одобрил поправки</b>" in html
+    assert "#Политика" in html and "<b>#Политика</b>" not in html
+    assert "<i>Фото: senate.kz</i>" in html
+    assert 'href="https://senate.kz/1"' in html
 
 
 async def _queued_articles(world: DeskWorld, *headlines: str) -> list[str]:
