@@ -1,8 +1,10 @@
 """Application settings from the environment and `.env`.
 
 Every setting is documented in `.env.example`. Nested groups use `__` as a delimiter
-(`DELIVERY__GLOBAL_PER_SEC=30`). `load_settings()` turns any invalid value into one line
-naming the variable and exits with code 2: an operator never reads a traceback for a typo.
+(`DELIVERY__GLOBAL_PER_SEC=30`). A variable set to an empty value counts as not set (its
+default), so `docker-compose.yml` can pass every setting as `${NAME:-}`. `load_settings()`
+turns any invalid value into one line naming the variable and exits with code 2: an
+operator never reads a traceback for a typo.
 """
 
 from __future__ import annotations
@@ -65,6 +67,13 @@ class RetentionSettings(BaseModel):
     sweep_minutes: float = Field(60.0, gt=0)
 
 
+class DeskSettings(BaseModel):
+    """Limits that keep refused attempts from drowning the desk and its audit log."""
+
+    refusals_per_hour: int = Field(20, ge=1)
+    refusal_replies_per_minute: int = Field(5, ge=1)
+
+
 class Settings(BaseSettings):
     """Everything the bot reads from its environment."""
 
@@ -72,6 +81,7 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         env_nested_delimiter="__",
+        env_ignore_empty=True,
         extra="ignore",
     )
 
@@ -90,6 +100,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    desk: DeskSettings = Field(default_factory=DeskSettings)
 
     @field_validator("bot_token")
     @classmethod

@@ -85,5 +85,9 @@ RETENTION: dict[str, tuple[Policy, str]] = {
     "draft_seq": ("counter", "draft numbers"),
     "drafts_index": ("swept", "entries leave with their drafts"),
     "audit": ("swept", "RETENTION__AUDIT_DAYS, from the old end; also capped"),
+    "audit_seq": ("counter", "audit entry numbers"),
+    "audit_refusals": ("swept", "RETENTION__AUDIT_DAYS, from the old end; also capped"),
+    "audit_refusal_count": ("ttl", "the refusal window"),
+    "refusal_replies": ("ttl", "the reply window"),
     "fsm_prefix": ("ttl", "RETENTION__DIALOGUE_HOURS"),
 }

@@ -283,8 +283,24 @@ class Keys:
         return self._k("drafts")
 
     def audit(self) -> str:
-        """LIST: the newest admin and editor actions first (capped)."""
+        """LIST: the newest admin and editor actions first (capped); refusals live apart."""
         return self._k("audit")
+
+    def audit_seq(self) -> str:
+        """STRING counter: the number of the last audit entry written (orders both lists)."""
+        return self._k("audit", "seq")
+
+    def audit_refusals(self) -> str:
+        """LIST: the newest refused attempts first (capped, and capped per person)."""
+        return self._k("audit", "refused")
+
+    def audit_refusal_count(self, user_id: int) -> str:
+        """STRING with TTL: how many refusals of this person the current window recorded."""
+        return self._k("audit", "refused", "by", user_id)
+
+    def refusal_replies(self, user_id: int) -> str:
+        """STRING with TTL: how many refusal replies this person got in the current window."""
+        return self._k("rate", "refusals", user_id)
 
     def fsm_prefix(self) -> str:
         """Prefix for aiogram's RedisStorage keys (dialogue state), inside the same tag."""

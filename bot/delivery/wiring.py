@@ -7,6 +7,7 @@ from typing import Any
 from bot.config import DeliverySettings
 from bot.context import AppContext, Feature
 from bot.delivery.engine import DeliveryEngine, EngineConfig
+from bot.delivery.replies import ReplyPacer
 from bot.delivery.sender import Sender
 from storage.file_ids import FileIdCache
 from storage.ledger import LedgerRepo
@@ -41,6 +42,9 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
     )  # fmt: skip
     outbox = OutboxRepo(ctx.redis, ctx.keys, stats=stats, time_source=ctx.clock.time)
     limiter = RateLimiter(ctx.redis, ctx.keys, rate_limits(settings))
+    # Every other Bot API call (handlers' replies, progress messages) keeps to the same
+    # limits and waits out 429s: see `bot/delivery/replies.py`.
+    ctx.bot.session.middleware(ReplyPacer(limiter, ctx.clock))
     file_ids = FileIdCache(ctx.redis, ctx.keys, time_source=ctx.clock.time)
     sender = Sender(ctx.bot, file_ids, paid_broadcast=settings.paid_broadcast)
     engine = DeliveryEngine(

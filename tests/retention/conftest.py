@@ -83,10 +83,10 @@ class Kit:
             sent.update({j.id: 100 + len(sent) + i for i, j in enumerate(jobs)})
         return sent
 
-    async def note_audit(self, action: str) -> None:
-        """One audit entry now."""
+    async def note_audit(self, action: str, *, allowed: bool = True) -> None:
+        """One audit entry now: an action taken, or a refused attempt."""
         await self.audit.record(
-            AuditEntry(at=self.clock.time(), user_id=7, action=action, allowed=True)
+            AuditEntry(at=self.clock.time(), user_id=7, action=action, allowed=allowed)
         )
 
     async def save_draft(self, headline: str) -> Draft:

@@ -103,6 +103,7 @@ async def old_data_of_every_kind(kit: Kit, redis: Redis, keys: Keys) -> None:
     await kit.roles.remember_username("reader", READER, now)
     await kit.save_draft("Черновик")
     await kit.note_audit("/pause")
+    await kit.note_audit("/grant", allowed=False)
     await dialogue_state(kit, redis, keys)
 
 

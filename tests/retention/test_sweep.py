@@ -46,6 +46,7 @@ async def records_of_the_day(kit: Kit, headline: str, name: str) -> tuple[str, s
     """One day's worth of every kind of record; (article id, post id, draft id)."""
     article_id, post_id = await publish(kit, headline)
     await kit.note_audit(f"/slots {name}")
+    await kit.note_audit(f"/grant {name}", allowed=False)
     draft = await kit.save_draft(headline)
     await kit.file_ids.put(f"https://example.kz/{name}.jpg", f"file-{name}")
     await kit.roles.remember_username(name, 7000 + len(name), kit.clock.time())
@@ -77,7 +78,8 @@ async def test_old_records_go_and_recent_ones_stay(kit: Kit) -> None:
     assert (await kit.stats.day(new_day)).published == 1
     assert (await kit.stats.day(new_day)).pushes == len(READERS)
     # audit entries, queued-post records, drafts, file ids, usernames
-    assert [e.action for e in await kit.audit.recent(10)] == ["/slots fresh"]
+    assert [e.action for e in await kit.audit.actions(10)] == ["/slots fresh"]
+    assert [e.action for e in await kit.audit.refusals(10)] == ["/grant fresh"]
     assert await w.queue.get(old_post) is None
     assert (await w.queue.get(new_post)).state == "dispatched"  # type: ignore[union-attr]
     assert await kit.drafts.get(old_draft) is None
@@ -86,7 +88,7 @@ async def test_old_records_go_and_recent_ones_stay(kit: Kit) -> None:
     assert await kit.file_ids.get("https://example.kz/fresh.jpg") == "file-fresh"
     assert await kit.roles.resolve_username("old") is None
     assert await kit.roles.resolve_username("fresh") == 7005
-    assert (report.ledgers, report.stats_days, report.audit_entries) == (1, 1, 1)
+    assert (report.ledgers, report.stats_days, report.audit_entries) == (1, 1, 2)
     assert (report.posts, report.drafts, report.file_ids, report.usernames) == (1, 1, 1, 1)
     # a second sweep finds nothing more to do
     again = await kit.retention(SHORT).sweep()

@@ -99,4 +99,4 @@ async def test_actions_a_user_took_stay_in_the_audit_log(
     await audit.record(taken)  # a former editor, since revoked
     await audit.record(_refusal(READER))
     await eraser.erase(READER)
-    assert await audit.recent(10) == [taken]
+    assert [e.model_copy(update={"seq": 0}) for e in await audit.recent(10)] == [taken]
