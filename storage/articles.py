@@ -11,7 +11,7 @@ in one Lua script (`storage.articles_lua`), so a reader never sees half an artic
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +25,11 @@ from storage.keys import Keys
 from storage.models.article import Article, Rubric
 from storage.text import slugify
 
-__all__ = ["ArticleRepo", "ArticleStoreConflict", "StoreResult"]
+__all__ = ["ArticleRepo", "ArticleStoreConflict", "MayTouch", "StoreResult"]
+
+# Whether the caller may touch (replace, or share as a duplicate) the stored article with
+# this id; when it may not, the article is stored apart under a new id.
+MayTouch = Callable[[str], Awaitable[bool]]
 
 MAX_ATTEMPTS = 20
 _PURGE_BATCH = 200
@@ -36,7 +40,9 @@ class StoreResult(BaseModel):
 
     `is_new`: a new article was created; `duplicate_of`: the same content (or the same
     source/id with identical content) was already stored under that id and nothing changed;
-    `changed`: an article with the same source URL or explicit id was replaced in place.
+    `changed`: an article with the same source URL or explicit id was replaced in place;
+    `apart_from`: the article matched `apart_from` (by source, id or content) but the caller
+    may not touch that one, so it was stored as a new article of its own.
     `article` is the article as stored now (with its id).
     """
 
@@ -44,6 +50,7 @@ class StoreResult(BaseModel):
     is_new: bool
     duplicate_of: str | None = None
     changed: bool = False
+    apart_from: str | None = None
     article: Article
 
 
@@ -58,10 +65,20 @@ class _Snapshot:
     hash_owner: str | None
     hash_owner_json: str | None
     source_owner: str | None
+    source_owner_json: str | None
     target: str | None  # the id this article would replace (explicit id or same source)
     target_json: str | None
     target_score: float | None
     seq: int
+
+    def match(self) -> str | None:
+        """The stored article this one would touch: replace (same id or source) or share
+        (same content); None when it would be a new article."""
+        if self.target and self.target_json:
+            return self.target
+        if self.hash_owner and self.hash_owner_json:
+            return self.hash_owner
+        return None
 
 
 # Fields that make a re-imported article (same source or id) "changed" besides its text.
@@ -90,7 +107,12 @@ class ArticleRepo(ArticleEmbargo):
 
     # --- writing ---------------------------------------------------------------
     async def store(
-        self, article: Article, *, rubric: Rubric | None = None, embargoed: bool = False
+        self,
+        article: Article,
+        *,
+        rubric: Rubric | None = None,
+        embargoed: bool = False,
+        may_touch: MayTouch | None = None,
     ) -> StoreResult:
         """Store atomically: dedup by content hash, replace in place by source URL or id.
 
@@ -104,13 +126,23 @@ class ArticleRepo(ArticleEmbargo):
         `embargoed`: a new article is stored embargoed (queued for later: out of every
         reader list until released), in the same step. A replaced article keeps its state:
         a public one stays public, an embargoed one stays embargoed.
+
+        With `may_touch`, the stored article this one matches (by id, source or content) is
+        only replaced or shared when `may_touch(its id)` says so; otherwise the article is
+        stored apart (`apart_from`): a new id, and the hash and source indexes keep pointing
+        at the matched one. The answer is re-asked whenever a conflict makes the store re-read,
+        so it always concerns the article that is really touched.
         """
         article = article.with_hash() if not article.content_hash else article
         if article.imported_at is None:
             article = article.model_copy(update={"imported_at": self._now()})
         for _ in range(MAX_ATTEMPTS):
             snap = await self._snapshot(article)
-            result = await self._decide_and_write(article, snap, rubric, embargoed)
+            match = snap.match()
+            if match is not None and may_touch is not None and not await may_touch(match):
+                result = await self._write_apart(article, snap, match, rubric, embargoed)
+            else:
+                result = await self._decide_and_write(article, snap, rubric, embargoed)
             if result is not None:
                 return result
         raise ArticleStoreConflict(f"could not store {article.headline[:40]!r}: kept conflicting")
@@ -126,29 +158,31 @@ class ArticleRepo(ArticleEmbargo):
         hash_owner, seq = first[0], first[-1]
         source_owner = first[1] if article.source_url else None
         target = article.id or source_owner
-        owner_json, target_json, target_score = await self._read_candidates(hash_owner, target)
+        found, target_score = await self._read_candidates((hash_owner, source_owner), target)
         return _Snapshot(
-            hash_owner, owner_json, source_owner, target, target_json, target_score, int(seq or 0)
+            hash_owner=hash_owner,
+            hash_owner_json=found.get(hash_owner or ""),
+            source_owner=source_owner,
+            source_owner_json=found.get(source_owner or ""),
+            target=target,
+            target_json=found.get(target or ""),
+            target_score=target_score,
+            seq=int(seq or 0),
         )
 
     async def _read_candidates(
-        self, hash_owner: str | None, target: str | None
-    ) -> tuple[str | None, str | None, float | None]:
-        """The JSON of the hash owner and of the target, and the target's list score."""
-        wanted = [i for i in (hash_owner, target) if i]
+        self, owners: tuple[str | None, ...], target: str | None
+    ) -> tuple[dict[str, str | None], float | None]:
+        """The JSON of the index owners and of the target (by id), and the target's score."""
+        wanted = list(dict.fromkeys(i for i in (*owners, target) if i))
         if not wanted:
-            return None, None, None
+            return {}, None
         async with self._redis.pipeline(transaction=True) as pipe:
             for article_id in wanted:
                 pipe.get(self._keys.article(article_id))
             pipe.zscore(self._keys.articles_all(), target or wanted[0])
             *raws, score = await pipe.execute()
-        found = dict(zip(wanted, raws, strict=True))
-        return (
-            found.get(hash_owner) if hash_owner else None,
-            found.get(target) if target else None,
-            score if target else None,
-        )
+        return dict(zip(wanted, raws, strict=True)), score if target else None
 
     async def _decide_and_write(
         self, article: Article, snap: _Snapshot, rubric: Rubric | None, embargoed: bool
@@ -182,6 +216,20 @@ class ArticleRepo(ArticleEmbargo):
         updated = article.model_copy(update=fields)
         return updated if old is None else updated.model_copy(update={"id": old.id})
 
+    async def _write_apart(
+        self,
+        article: Article,
+        snap: _Snapshot,
+        match: str,
+        rubric: Rubric | None,
+        embargoed: bool,
+    ) -> StoreResult | None:
+        """A new article under the next counter id, leaving `match` and its indexes alone."""
+        new_id = await self._next_id(snap.seq)
+        fresh = self._visible_as(article.model_copy(update={"id": new_id}), None, embargoed)
+        result = await self._write(fresh, snap, None, rubric, counter=True)
+        return result.model_copy(update={"apart_from": match}) if result is not None else None
+
     async def _next_id(self, seq: int) -> str:
         """The next counter value whose key is free (an explicit id may have taken one)."""
         candidate = seq + 1
@@ -205,6 +253,9 @@ class ArticleRepo(ArticleEmbargo):
             score = snap.target_score  # keep its place in the lists: first-import time
         k = self._keys
         claim_hash = snap.hash_owner in (None, article_id) or not snap.hash_owner_json
+        # The source index stays with the article that has it (an explicit id or an article
+        # stored apart does not take it over), unless that article is gone.
+        claim_source = snap.source_owner in (None, article_id) or not snap.source_owner_json
         reply = await self._store_script(
             keys=[
                 k.article(article_id),
@@ -235,6 +286,7 @@ class ArticleRepo(ArticleEmbargo):
                 rubric.model_dump_json() if rubric else "",
                 stored.state,
                 embargo_score(stored),
+                "1" if claim_source else "0",
             ],
         )
         if reply != "ok":
@@ -282,8 +334,16 @@ class ArticleRepo(ArticleEmbargo):
         )
         return bool(reply == "ok")
 
-    async def purge_older_than(self, cutoff: datetime) -> int:
-        """Delete every article whose list score (published, else imported) is before `cutoff`."""
+    async def purge_older_than(
+        self, cutoff: datetime, *, forget: Callable[[str], Awaitable[object]]
+    ) -> int:
+        """Delete every public article whose list score (published, else when it became
+        public) is before `cutoff`; embargoed ones wait for their first publication.
+
+        `forget(article_id)` runs first for each one, so what hangs off the article (its
+        posts, its ledger) goes before the article does: a crash in between leaves the
+        article listed, and the next purge finishes the job.
+        """
         deleted = 0
         bound = f"({cutoff.timestamp()!r}"
         while True:
@@ -295,6 +355,7 @@ class ArticleRepo(ArticleEmbargo):
             if not ids:
                 return deleted
             for article_id in ids:
+                await forget(article_id)
                 deleted += int(await self.delete(article_id))
 
     # --- reading ---------------------------------------------------------------

@@ -29,7 +29,8 @@ end
 #       13 '1' to point the hash index at this id, 14 rubric slug to register ('' = none),
 #       15 that rubric's JSON (registered only if the slug is not registered yet),
 #       16 'embargoed' (kept out of the reader lists, in the embargoed zset) or 'public',
-#       17 the embargoed zset score (its own publication time, or '+inf')
+#       17 the embargoed zset score (its own publication time, or '+inf'),
+#       18 '1' to point the source index at this id
 STORE = (
     _CHECK_TYPES
     + """
@@ -61,7 +62,7 @@ else
   redis.call('ZADD', KEYS[6], ARGV[6], id)
 end
 if ARGV[13] == '1' then redis.call('HSET', KEYS[4], ARGV[7], id) end
-if ARGV[9] ~= '' then redis.call('HSET', KEYS[5], ARGV[9], id) end
+if ARGV[9] ~= '' and ARGV[18] == '1' then redis.call('HSET', KEYS[5], ARGV[9], id) end
 if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[3]) end
 if ARGV[14] ~= '' then redis.call('HSETNX', KEYS[8], ARGV[14], ARGV[15]) end
 return 'ok'

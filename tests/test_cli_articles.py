@@ -188,7 +188,6 @@ def test_typograph_refuses_bytes_that_are_not_utf8(tmp_path: Path) -> None:
 
 
 PREVIEW_HTML = (
-    "#Политика\n"
     "<b>Токаев: Алматы становится международным хабом сотрудничества при\u00a0поддержке ООН</b>"
     "\n\n"
     "Во\u00a0время обращения к\u00a0участникам специальной сессии Генеральной Ассамблеи ООН, "
@@ -197,6 +196,8 @@ PREVIEW_HTML = (
     "неотъемлемой частью общественной жизни."
     "\n\n"
     "<i>Фото: assembly.kz</i>"
+    "\n\n"
+    "#Политика"
 )
 
 
@@ -215,9 +216,9 @@ def test_preview_prints_html_and_length(
 ) -> None:
     assert main(["preview", str(SAMPLE)]) == 0
     out = capsys.readouterr().out
-    # 387 = what Telegram counts: the text without tags, each NBSP one character.
-    assert out == PREVIEW_HTML + "\n\n--- sendMessage, 387 of 4096 characters\n"
-    assert len(re.sub("<[^>]+>", "", PREVIEW_HTML)) == 387
+    # 388 = what Telegram counts: the text without tags, each NBSP one character.
+    assert out == PREVIEW_HTML + "\n\n--- sendMessage, 388 of 4096 characters\n"
+    assert len(re.sub("<[^>]+>", "", PREVIEW_HTML)) == 388
     assert not (no_redis_env / "data").exists()  # no embedded Redis was started
 
 
@@ -227,7 +228,7 @@ def test_preview_shows_the_hashtag_that_will_be_sent(
     shouting = write(no_redis_env, "caps.txt", edited_sample("Политика\n", "ПОЛИТИКА\n"))
     assert main(["preview", "--json", str(shouting)]) == 0
     post = json.loads(capsys.readouterr().out)
-    assert post["text"].startswith("#Политика\n<b>")
+    assert post["text"].startswith("<b>") and post["text"].endswith("\n\n#Политика")
 
 
 def test_preview_reads_rubrics_registered_by_imports(
@@ -242,7 +243,7 @@ def test_preview_reads_rubrics_registered_by_imports(
     later = write(tmp_path, "NAUKA.txt", "НАУКА И ТЕХНИКА\n\nДругой заголовок\n\nЛид.\n")
     capsys.readouterr()
     assert main(["preview", "--json", str(later)]) == 0
-    assert json.loads(capsys.readouterr().out)["text"].startswith("#НаукаИТехника\n")
+    assert json.loads(capsys.readouterr().out)["text"].endswith("\n\n#НаукаИТехника")
     assert main(["import", str(later)]) == 0
     stored = json.loads(store.get(KEYS.article("2")) or "{}")
     assert stored["rubric"] == "Наука и техника"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,7 +26,7 @@ from bot.article_format import parse_article
 from bot.clock import Clock
 from bot.context import ArticleListener
 from bot.publishing.errors import PublishingError
-from storage.articles import ArticleRepo
+from storage.articles import ArticleRepo, MayTouch
 from storage.models.article import Article, Rubric
 from storage.models.queue import PostMode, QueuedPost
 from storage.rubrics import RubricRepo
@@ -49,7 +49,7 @@ class Plan:
     chat_id: int
     mode: PostMode = "next_slot"
     at: datetime | None = None
-    pin: bool = False
+    pin: bool | None = None  # None: a breaking post is pinned where the channel says
 
     @property
     def later(self) -> bool:
@@ -61,7 +61,9 @@ class ImportResult(BaseModel):
     """What an import did: the stored article, its rubric and whether it was new or changed.
 
     `duplicate_of` is set when the same content was already stored (nothing was done);
-    `listener_errors` names the features that failed to react (the import still stands).
+    `apart_from` when it matched that article but the importer may not touch it, so it was
+    stored as a new article of its own; `listener_errors` names the features that failed
+    to react (the import still stands).
     With a plan: `posts` are the planned posts, or `not_queued` says why the plan failed
     after the article was stored (it stays stored and, if embargoed, not public).
     """
@@ -73,6 +75,7 @@ class ImportResult(BaseModel):
     is_new: bool
     changed: bool = False
     duplicate_of: str | None = None
+    apart_from: str | None = None
     listener_errors: list[str] = Field(default_factory=list)
     posts: list[QueuedPost] = Field(default_factory=list)
     not_queued: PublishingError | None = None
@@ -109,7 +112,9 @@ class ArticleService:
         """Parse a newsroom text (raises `ArticleFormatError`) and import it."""
         return await self.import_article(parse_article(text, source=source, tz=self.tz), plan=plan)
 
-    async def import_article(self, article: Article, *, plan: Plan | None = None) -> ImportResult:
+    async def import_article(
+        self, article: Article, *, plan: Plan | None = None, may_touch: MayTouch | None = None
+    ) -> ImportResult:
         """Store an article (deduplicated, or replacing the one with its source/id) and notify.
 
         The rubric is resolved to its canonical name first, so `политика` files under the
@@ -119,6 +124,8 @@ class ArticleService:
         `plan`: checked before anything is stored (an unknown or inactive channel, a past
         time raise `PublishingError`); a plan for later stores a new article embargoed, in
         the same step as the article; then the article is queued as planned.
+        `may_touch` (see `ArticleRepo.store`) keeps the import away from articles its
+        author has no rights to.
         """
         publisher = await self._checked(plan)
         rubric = await self.rubrics.resolve(article.rubric)
@@ -126,13 +133,16 @@ class ArticleService:
             update={"rubric": rubric.name, "imported_at": self.clock.now()}
         ).with_hash()
         embargoed = plan is not None and plan.later
-        stored = await self.articles.store(prepared, rubric=rubric, embargoed=embargoed)
+        stored = await self.articles.store(
+            prepared, rubric=rubric, embargoed=embargoed, may_touch=may_touch
+        )
         result = ImportResult(
             article=stored.article,
             rubric=rubric,
             is_new=stored.is_new,
             changed=stored.changed,
             duplicate_of=stored.duplicate_of,
+            apart_from=stored.apart_from,
         )
         if stored.is_new or stored.changed:
             result.listener_errors = await self._notify(
@@ -164,23 +174,6 @@ class ArticleService:
             log.warning("article %s stored but not queued: %s", result.article_id, exc)
             result.not_queued = exc
 
-    async def purge_expired(self, retention_days: int) -> int:
-        """Delete articles older than the retention period (ARTICLE_RETENTION_DAYS)."""
-        cutoff = self.clock.now() - timedelta(days=retention_days)
-        removed = await self.articles.purge_older_than(cutoff)
-        if removed:
-            log.info("retention: removed %d article(s) older than %s", removed, cutoff)
-        return removed
-
-    async def retention_loop(self, retention_days: int, every: float = 6 * 3600) -> None:
-        """Purge expired articles now and then every `every` seconds (a feature task)."""
-        while True:
-            try:
-                await self.purge_expired(retention_days)
-            except Exception:
-                log.exception("retention purge failed; retrying in %.0f s", every)
-            await self.clock.sleep(every)
-
     async def _notify(self, article: Article, is_new: bool, changed: bool) -> list[str]:
         """Tell every listener; one failing is logged and does not stop the others."""
         failed: list[str] = []
@@ -198,6 +191,8 @@ class ArticleService:
 
 
 def _verb(result: ImportResult) -> str:
+    if result.apart_from:
+        return f"imported apart from {result.apart_from}"
     if result.duplicate_of:
         return f"duplicate of {result.duplicate_of}"
     return "updated" if result.changed else "imported"

@@ -38,8 +38,12 @@ def register(sub: Any) -> None:
         "--at", metavar="ISO_TIME", help="publish at this time (e.g. 2026-11-25T14:30)"
     )
     when.add_argument("--next-slot", action="store_true", help="the channel's next slot (default)")
-    when.add_argument("--breaking", action="store_true", help="publish at once, with sound")
-    p.add_argument("--pin", action="store_true", help="pin the breaking post")
+    when.add_argument(
+        "--breaking",
+        action="store_true",
+        help="publish at once, with sound and the channel's marker; pinned where the channel"
+        " pins breaking news (its /breaking setting, as for the desk's «Срочно»)",
+    )
     p.set_defaults(handler=_queue)
     p = sub.add_parser("ledger", help="where and when an article was published, or why not")
     p.add_argument("article_id")
@@ -136,9 +140,7 @@ async def _queue(args: argparse.Namespace) -> int:
     async with _tools() as tools:
         try:
             at = parse_at(args.at, tools.tz) if args.at else None
-            posts = await tools.publisher.queue_article(
-                args.article_id, args.channel, mode, at=at, pin=args.pin
-            )
+            posts = await tools.publisher.queue_article(args.article_id, args.channel, mode, at=at)
         except PublishingError as exc:
             return _fail(exc.message)
         for post in posts:

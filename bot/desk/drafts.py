@@ -11,9 +11,8 @@ workflow data, filled as each feature is built).
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,8 +20,9 @@ from typing import Any
 from bot.article_format import parse_article
 from bot.articles.service import Plan
 from bot.clock import Clock
+from bot.desk.article_rights import ArticleRights
+from bot.desk.audit import Actor
 from bot.desk.forwarded import Entity, read_forward
-from bot.publishing.errors import PublishingError
 from bot.publishing.render import render, rubric_of
 from bot.publishing.service import PublishingService
 from storage.channels import ChannelRepo
@@ -52,6 +52,8 @@ class Submitted:
 
     article_id: str
     posts: list[QueuedPost]
+    apart_from: str | None = None
+    updated: bool = False  # it replaced an article already out there: its copies are edited
 
 
 def is_url(text: str) -> bool:
@@ -69,12 +71,14 @@ class DraftService:
         publisher: PublishingService,
         clock: Clock,
         services: Mapping[str, Any],
+        rights: ArticleRights,
     ) -> None:
         self.repo = repo
         self._channels = channels
         self._publisher = publisher
         self._clock = clock
         self._services = services
+        self._rights = rights
 
     def _service(self, name: str) -> Any:
         service = self._services.get(name)
@@ -149,6 +153,7 @@ class DraftService:
         if not draft.headline:
             raise DraftError("no_headline")
         return Article(
+            id=draft.article_ref,
             rubric=rubric.name if rubric else (draft.rubric or ""),
             headline=draft.headline,
             lead=draft.lead,
@@ -189,6 +194,7 @@ class DraftService:
             "photo_credit": article.photo_credit,
             "source_url": article.source_url,
             "author": article.author,
+            "article_ref": article.id,
         }
         _validate(fields)  # before the draft exists: a refused file leaves no empty draft
         return await self.update(await self.start(user_id, origin="txt"), **fields)
@@ -221,45 +227,40 @@ class DraftService:
         )
 
     async def submit(
-        self,
-        draft: Draft,
-        mode: PostMode,
-        at: datetime | None = None,
-        *,
-        may_publish: Callable[[int], Awaitable[bool]] | None = None,
+        self, draft: Draft, mode: PostMode, at: datetime | None = None, *, actor: Actor
     ) -> Submitted:
         """Import the draft as an article and plan it for its channel; the draft is done.
 
         The import carries the plan, so a post for a slot or a time is embargoed until it
-        is out: no reader sees it before. Importing routes a new article to every channel
-        publishing its rubric; with `may_publish`, routed copies in channels where the
-        editor has no role are withdrawn (ledger: skipped, cancelled), so a desk post only
-        goes where its author may publish.
+        is out: no reader sees it before. It goes through `ArticleRights.import_as`: a draft
+        that matches an article (same source, same content, the file's `id:`) which channels
+        the author has no role in already hold becomes a new article of its own instead of
+        changing or sharing that one. A NEW article is routed to every channel publishing its
+        rubric; its routed copies in channels where the author has no role are withdrawn
+        (ledger: skipped, cancelled), so a desk post only goes where its author may publish.
+        An existing article's posts are never withdrawn.
         """
         channel = await self.channel(draft)
         rubric = await self.rubric(draft.rubric or "")
         published_at = at if mode == "at" else None if mode == "next_slot" else self._clock.now()
         article = self.to_article(draft, rubric, published_at)
-        plan = Plan(channel.id, mode, at, pin=mode == "breaking")
-        result = await self._service("article_service").import_article(article, plan=plan)
-        if result.not_queued is not None:
-            raise result.not_queued
+        plan = Plan(channel.id, mode, at)  # a breaking post pins as the channel says
+        result = await self._rights.import_as(actor, article, f"/new:{mode}", plan=plan)
+        refused = result.not_queued
+        if refused is not None and not (result.changed and refused.code == "already_published"):
+            raise refused  # (a corrected version of a published article: its copies are edited)
         article_id = str(result.article_id)
         posts = result.posts
-        if may_publish is not None:
-            await self._withdraw_elsewhere(article_id, channel.id, may_publish)
+        if result.is_new:
+            await self._rights.withdraw_fresh_copies(actor, article_id, channel.id)
         await self.update(draft, status="queued", article_id=article_id)
         await self.repo.delete(draft)
-        return Submitted(article_id=article_id, posts=posts)
-
-    async def _withdraw_elsewhere(
-        self, article_id: str, chat_id: int, may_publish: Callable[[int], Awaitable[bool]]
-    ) -> None:
-        for other, post_id in (await self._publisher.queue.links(article_id)).items():
-            if other == chat_id or await may_publish(other):
-                continue
-            with contextlib.suppress(PublishingError):
-                await self._publisher.cancel(post_id)
+        return Submitted(
+            article_id=article_id,
+            posts=posts,
+            apart_from=result.apart_from,
+            updated=result.changed and not posts,
+        )
 
 
 def _validate(changes: Mapping[str, Any]) -> None:

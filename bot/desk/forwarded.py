@@ -1,9 +1,10 @@
 """A forwarded post read through its formatting: what was bold, italic, a hashtag, a link.
 
 A channel post (Vestnik's own or another newsroom's) marks its parts with Telegram entities:
-the bold run is the headline, an italic `Фото: …` is the photo credit, a hashtag names the
-rubric and a link labelled on its own line (`Читать полностью`) points at the source. The
-rest, paragraph by paragraph, is the lead and the body. Without a bold run the first line
+the bold run is the headline (what precedes it on its line is a marker such as «⚡️ Срочно:»),
+an italic `Фото: …` is the photo credit, a hashtag names the rubric and a link labelled on its
+own line (`Читать полностью`) points at the source. The rest, paragraph by paragraph, is the
+lead and the body. Without a bold run the first line
 that is more than hashtags is the headline, as before. Offsets are Telegram's UTF-16 ones.
 """
 
@@ -17,6 +18,7 @@ from bot.article_format import credit_line
 
 _HASHTAG = re.compile(r"#\w+")
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_MAX_KICKER = 40  # characters before the headline on its line that are a marker
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ def read_forward(text: str, entities: Sequence[Entity]) -> ForwardedPost:
     spans = _spans(text, entities)
     cut: list[tuple[int, int]] = []
     headline = _first(text, spans, "bold", cut)
+    _cut_kicker(text, cut)
     credit = _credit(text, spans, cut)
     source = _source(text, spans, cut)
     lines = _remaining_lines(text, cut)
@@ -111,6 +114,17 @@ def _first(text: str, spans: list[_Span], kind: str, cut: list[tuple[int, int]])
             cut.append((span.start, span.end))
             return text[span.start : span.end]
     return ""
+
+
+def _cut_kicker(text: str, cut: list[tuple[int, int]]) -> None:
+    """What stands before the bold headline on its line is a marker, not text: Vestnik's
+    breaking marker (`⚡️ Срочно: <b>…</b>`) or another newsroom's kicker."""
+    if not cut:
+        return
+    start = cut[0][0]
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start < start and len(text[line_start:start]) <= _MAX_KICKER:
+        cut.append((line_start, start))
 
 
 def _credit(text: str, spans: list[_Span], cut: list[tuple[int, int]]) -> str | None:

@@ -2,7 +2,6 @@
 
 Layout (blocks separated by a blank line)::
 
-    #Политика
     <b>Headline</b>
 
     Lead (or, for the full post, the lead and the body paragraphs)
@@ -11,8 +10,14 @@ Layout (blocks separated by a blank line)::
 
     <i>Фото: assembly.kz</i>
 
+    #Политика
     <a href="source">Читать полностью</a>
     signature
+
+The headline comes first because a phone's notification, the chat list and the pinned bar
+show a message's first line. A channel may put the hashtag on top instead (its own line above
+the headline). A breaking post starts with the channel's marker: `⚡️ Срочно: <b>Headline</b>`
+(the marker stays outside the bold, which is the headline alone).
 
 Article text is typographed (if the template says so), cut to fit, then escaped; lengths are
 the ones Telegram counts (code points after entity parsing). A photo post is limited to 1024
@@ -39,14 +44,16 @@ from bot.formatting.typograph import typograph
 from bot.slug import hashtag as rubric_hashtag
 from storage.models.article import Article, Rubric
 from storage.models.channel import TemplateSettings
-from storage.models.post import Post
+from storage.models.post import LinkPreview, Post
 
 __all__ = [
     "CAPTION_LIMIT",
     "MESSAGE_LIMIT",
     "PostTemplate",
+    "breaking_prefix",
     "build_full_post",
     "build_post",
+    "link_preview",
 ]
 
 CAPTION_LIMIT = 1024
@@ -84,6 +91,8 @@ class _Parts:
     """The post's pieces: plain text (escaped on render) or ready HTML (`*_html`)."""
 
     hashtag: str
+    hashtag_on_top: bool
+    marker: str
     headline: str
     paragraphs: tuple[str, ...]
     credit: str
@@ -94,8 +103,13 @@ class _Parts:
     @cached_property
     def html(self) -> str:
         """The post's HTML."""
-        head = "\n".join(x for x in (escape_html(self.hashtag), _wrap("b", self.headline)) if x)
-        footer = "\n".join(x for x in (self.read_more_html, self.signature_html) if x)
+        top, end = (self.hashtag, "") if self.hashtag_on_top else ("", self.hashtag)
+        headline = _wrap("b", self.headline)
+        if self.marker:
+            headline = f"{escape_html(self.marker)} {headline}".rstrip()
+        head = "\n".join(x for x in (escape_html(top), headline) if x)
+        tail = (escape_html(end), self.read_more_html, self.signature_html)
+        footer = "\n".join(x for x in tail if x)
         blocks = [
             head,
             *map(escape_html, self.paragraphs),
@@ -112,22 +126,31 @@ class _Parts:
 
 
 def build_post(
-    article: Article, rubric: Rubric | None = None, *, template: PostTemplate | None = None
+    article: Article,
+    rubric: Rubric | None = None,
+    *,
+    template: PostTemplate | None = None,
+    breaking: bool = False,
 ) -> Post:
-    """The channel/subscriber post: hashtag, bold headline, lead, photo credit, link, signature.
+    """The channel/subscriber post: bold headline, lead, photo credit, hashtag, link, signature.
 
     A photo post (`photo_file_id` or `photo_url`) is a sendPhoto caption (1024 characters),
-    otherwise a sendMessage text (4096). A lead that does not fit is cut at a sentence, else a
-    word, with `…`; the headline and credit are always kept (cut only as a last resort).
+    otherwise a sendMessage text (4096) with the template's link preview. A lead that does
+    not fit is cut at a sentence, else a word, with `…`; the headline and credit are always
+    kept (cut only as a last resort). A `breaking` post carries the template's marker.
     """
     template = template or PostTemplate()
     photo = article.photo_file_id or article.photo_url
     limit = CAPTION_LIMIT if photo else MESSAGE_LIMIT
-    parts = _parts(article, rubric, template, (article.lead,))
+    parts = _parts(article, rubric, template, (article.lead,), breaking=breaking)
     fitted = _fit(parts, limit)
-    method = "sendPhoto" if photo else "sendMessage"
+    if photo:
+        return Post(method="sendPhoto", text=fitted.html, photo=photo, length=fitted.length)
     return Post(
-        method=method, text=fitted.html, parse_mode="HTML", photo=photo, length=fitted.length
+        method="sendMessage",
+        text=fitted.html,
+        length=fitted.length,
+        link_preview=link_preview(article, template),
     )
 
 
@@ -144,17 +167,39 @@ def build_full_post(
     fix = typograph if template.typography else _identity
     parts = replace(parts, byline=fix(_byline(article)))
     fitted = _fit(parts, MESSAGE_LIMIT)
-    return Post(method="sendMessage", text=fitted.html, parse_mode="HTML", length=fitted.length)
+    return Post(
+        method="sendMessage",
+        text=fitted.html,
+        length=fitted.length,
+        link_preview=link_preview(article, template),
+    )
+
+
+def link_preview(article: Article, template: PostTemplate) -> LinkPreview:
+    """The text message's link preview as the channel chose it: the source link's preview
+    above or below the text, or none (also when the article has no usable source link, so
+    Telegram never previews some other link, such as one in the signature)."""
+    url = (article.source_url or "").strip()
+    if template.link_preview == "off" or not _SAFE_URL.match(url):
+        return LinkPreview(is_disabled=True)
+    return LinkPreview(url=url, show_above_text=template.link_preview == "above")
 
 
 def _parts(
-    article: Article, rubric: Rubric | None, template: PostTemplate, paragraphs: Sequence[str]
+    article: Article,
+    rubric: Rubric | None,
+    template: PostTemplate,
+    paragraphs: Sequence[str],
+    *,
+    breaking: bool = False,
 ) -> _Parts:
     """Typographed plain pieces and the template's HTML pieces of one post."""
     fix = typograph if template.typography else _identity
     texts = (p.strip() for p in paragraphs)
     return _Parts(
         hashtag=_hashtag(article, rubric) if template.show_hashtag else "",
+        hashtag_on_top=template.hashtag_position == "top",
+        marker=breaking_prefix(template.breaking_marker) if breaking else "",
         headline=fix(_SPACES.sub(" ", article.headline).strip()),
         paragraphs=tuple(fix(t) for t in texts if t),
         credit=fix(_credit(article, template)) if template.show_credit else "",
@@ -233,6 +278,15 @@ def _share(headline: str, credit: str, room: int) -> tuple[int, int]:
         return len(headline), len(credit)
     credit_room = min(len(credit), max(room // 4, room - len(headline)))
     return room - credit_room, credit_room
+
+
+def breaking_prefix(marker: str | None) -> str:
+    """The marker as it stands before the headline: `⚡️ Срочно:` (a colon after a word;
+    a marker that ends in an emoji or a sign stands as it is: `⚡️`, `Молния!`)."""
+    marker = _SPACES.sub(" ", marker or "").strip()
+    if marker and marker[-1].isalnum():
+        return f"{marker}:"
+    return marker
 
 
 def _hashtag(article: Article, rubric: Rubric | None) -> str:

@@ -104,17 +104,25 @@ class Copies(PublishingPart):
         if channel is None:
             return False
         article_id = str(article.id)
+        rubric = await rubric_of(article, self.rubrics)
+        breaking = await self._was_breaking(article_id, chat_id)
         job = DeliveryJob(
             id=f"edit-{article_id}-{chat_id}-{suffix}",
             kind="edit",
             chat_id=chat_id,
             article_id=article_id,
             message_id=message_id,
-            post=render(article, await rubric_of(article, self.rubrics), channel),
+            post=render(article, rubric, channel, breaking=breaking),
             content_hash=article.content_hash,
         )
         await self.outbox.enqueue(job)
         return True
+
+    async def _was_breaking(self, article_id: str, chat_id: int) -> bool:
+        """Whether the copy in this chat went out as breaking news (an edit keeps its marker)."""
+        post_id = (await self.queue.links(article_id)).get(chat_id)
+        post = await self.queue.get(post_id) if post_id else None
+        return post is not None and post.mode == "breaking"
 
     async def retract(self, article_id: str) -> RetractResult:
         """Delete every published copy and stop every copy that has not gone out.

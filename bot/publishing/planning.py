@@ -45,13 +45,16 @@ class PostPlanning(ChannelSettings):
         chat_id: int | None = None,
         mode: PostMode = "next_slot",
         at: datetime | None = None,
-        pin: bool = False,
+        pin: bool | None = None,
     ) -> list[QueuedPost]:
         """Plan an article for one channel, or (chat_id None) every channel routing its rubric.
 
         `mode`: `next_slot` (the channel's queue), `at` (a fixed time, `at` required),
-        `breaking` (now, with sound, pinned if `pin`), `now` (now, like a slot post). Refuses
-        an unknown article or channel and a pair already published (`already_published`).
+        `breaking` (now, with sound and the channel's marker), `now` (now, like a slot post).
+        `pin` None (what the desk and the CLI pass) pins a breaking post where the channel's
+        `pin_breaking` says, and nothing else; True or False decides for every channel.
+        Refuses an unknown article or channel and a pair already published
+        (`already_published`).
         """
         _check_mode(mode)
         article = await self._article(article_id)
@@ -127,9 +130,15 @@ class PostPlanning(ChannelSettings):
         return channel
 
     async def _plan(
-        self, article_id: str, channel: Channel, mode: PostMode, due: float | None, pin: bool
+        self,
+        article_id: str,
+        channel: Channel,
+        mode: PostMode,
+        due: float | None,
+        wanted_pin: bool | None,
     ) -> QueuedPost:
         """Create the pair's post (or re-plan its pending one) and dispatch it if immediate."""
+        pin = _pins(mode, channel, wanted_pin)
         if await self.ledger.has_published(article_id, channel.id):
             await self._refuse(article_id, channel.id, "already_published")
         existing_id = (await self.queue.links(article_id)).get(channel.id)
@@ -238,6 +247,13 @@ class PostPlanning(ChannelSettings):
         if not await self.queue.move(post, target, await self._score(post)):
             await self._refuse(post.article_id, channel.id, "in_flight")
         return post
+
+
+def _pins(mode: PostMode, channel: Channel, wanted: bool | None) -> bool:
+    """Whether the post is pinned: as asked, else a breaking one where the channel pins them."""
+    if wanted is not None:
+        return wanted
+    return mode == "breaking" and channel.pin_breaking
 
 
 def _check_mode(mode: str) -> None:

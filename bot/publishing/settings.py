@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pydantic import ValidationError
+
 from bot.clock import Clock
 from bot.formatting.post import SIGNATURE_MAX
 from bot.formatting.telegram_html import literal_references, telegram_length
@@ -141,13 +143,23 @@ class ChannelSettings:
         """Whether slot (non-breaking) posts go out without a notification sound."""
         return await self._update(chat_id, silent_slot_posts=silent)
 
+    async def set_pin_breaking(self, chat_id: int, pin: bool) -> Channel:
+        """Whether breaking posts are pinned (the desk's «Срочно» and `queue --breaking`)."""
+        return await self._update(chat_id, pin_breaking=pin)
+
     async def set_template(self, chat_id: int, **fields: Any) -> Channel:
-        """Change post template fields (signature, read_more_label, show_hashtag, ...)."""
+        """Change post template fields (signature, hashtag_position, breaking_marker,
+        link_preview, ...); a value the template refuses is `bad_value`."""
         current = (await self.channel(chat_id)).template.model_dump()
         unknown = set(fields) - set(current)
         if unknown:
             raise PublishingError("bad_value", f"unknown template field(s): {sorted(unknown)}")
-        template = TemplateSettings.model_validate({**current, **fields})
+        try:
+            template = TemplateSettings.model_validate({**current, **fields})
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(part) for part in error["loc"])
+            raise PublishingError("bad_value", f"{where}: {error['msg']}") from None
         template_of(template)  # refuses a signature Telegram would not parse
         if fields.get("signature"):
             check_signature(fields["signature"])

@@ -105,6 +105,14 @@ class DeskDirectory(Protocol):
         ...
 
 
+class ChatPacing(Protocol):
+    """The shared rate limiter's state per chat (`storage.ratelimit.RateLimiter`)."""
+
+    async def forget_chat(self, chat_id: int) -> None:
+        """Drop what the limiter keeps about one chat."""
+        ...
+
+
 class AuditLog(Protocol):
     """The desk's audit log (`storage.audit.AuditRepo`)."""
 

@@ -72,6 +72,7 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
         RoleRepo(ctx.redis, ctx.keys),
         AuditRepo(ctx.redis, ctx.keys),
         owners=ctx.settings.admin_ids,
+        pacing=deps.get("rate_limiter"),
     )
     service = SubscriberService(
         subscriptions,

@@ -52,6 +52,11 @@ _DESK: Catalog = {
         "Could not verify your rights with Telegram — please try again later. Nothing was changed.",
     ),
     "desk.deny.toast": _t("Нет прав", "Not allowed"),
+    "desk.refusals.slow_down": _t(
+        "Слишком много запросов, на которые у вас нет прав. Подождите минуту: до тех пор "
+        "я на них не отвечаю.",
+        "Too many requests you have no rights for. Wait a minute: until then I won't answer them.",
+    ),
     "desk.stale": _t(
         "Эта кнопка устарела. Откройте список заново.",
         "This button is out of date. Please open the list again.",
@@ -100,6 +105,9 @@ _DESK: Catalog = {
         "/timezone [Asia/Almaty] — часовой пояс канала (свой — в /settings)\n"
         "/signature [HTML-текст | выкл] — подпись под постами\n"
         "/silent [вкл | выкл] — посты по расписанию без звука\n"
+        "/hashtag [конец | начало | выкл] — где хештег рубрики\n"
+        "/breaking [метка | выкл | закреплять да/нет] — срочные посты: метка и закрепление\n"
+        "/preview [сверху | снизу | выкл] — превью ссылки на источник\n"
         "/stats [день | неделя | месяц] — статистика\n"
         "/editors, /grant @имя, /revoke @имя — редакторы\n"
         "/audit — журнал действий",
@@ -114,6 +122,9 @@ _DESK: Catalog = {
         "/timezone [Asia/Almaty] — the channel's time zone (your own — in /settings)\n"
         "/signature [HTML text | off] — the signature under posts\n"
         "/silent [on | off] — scheduled posts without sound\n"
+        "/hashtag [end | top | off] — where the rubric hashtag goes\n"
+        "/breaking [marker | off | pin on/off] — breaking posts: marker and pinning\n"
+        "/preview [above | below | off] — the source link's preview\n"
         "/stats [day | week | month] — statistics\n"
         "/editors, /grant @name, /revoke @name — editors\n"
         "/audit — the action log",
@@ -205,9 +216,25 @@ _DESK: Catalog = {
         "Статья №{id} выйдет в канале «{title}» {when}.",
         "Article #{id} will appear in “{title}” on {when}.",
     ),
+    "desk.sent.apart": _t(
+        "Такая статья уже выходит в канале, где у вас нет прав, — её не тронули. "
+        "Ваша сохранена отдельно, под №{id}.",
+        "This article already appears in a channel where you have no rights — it was left "
+        "alone. Yours is stored separately as #{id}.",
+    ),
+    "desk.sent.updated": _t(
+        "Статья №{id} уже выходила в канале «{title}» — её текст обновлён, вышедшие копии "
+        "исправляются.",
+        "Article #{id} has already appeared in “{title}” — its text is updated and the "
+        "published copies are being corrected.",
+    ),
     "desk.sent.breaking": _t(
         "Срочно: статья №{id} отправлена в канал «{title}» со звуком и закреплена.",
         "Breaking: article #{id} is being sent to “{title}” with sound, pinned.",
+    ),
+    "desk.sent.breaking_unpinned": _t(
+        "Срочно: статья №{id} отправлена в канал «{title}» со звуком.",
+        "Breaking: article #{id} is being sent to “{title}” with sound.",
     ),
     # times
     "desk.when.ask": _t(
@@ -682,6 +709,19 @@ _ADMIN: Catalog = {
     ),
     "admin.audit.scope.all": _t("всех каналов", "all channels"),
     "admin.audit.scope.channel": _t("канала «{title}»", "“{title}”"),
+    "admin.audit.no_actions": _t(
+        "Журнал {scope}: действий пока нет.", "The log of {scope}: no actions yet."
+    ),
+    "admin.audit.refusals": _t("Отказы, последние:", "Refusals, the latest:"),
+    "admin.audit.times": _t(_ru("{n} раз", "{n} раза", "{n} раз"), _en("{n} time", "{n} times")),
+    "admin.audit.flooded": _t(
+        _ru(
+            "{n} раз, дальше до конца часа не записывались",
+            "{n} раза, дальше до конца часа не записывались",
+            "{n} раз, дальше до конца часа не записывались",
+        ),
+        _en("{n} time, more not recorded this hour", "{n} times, more not recorded this hour"),
+    ),
     "admin.audit.pick.all": _t("Все каналы", "All channels"),
     "admin.audit.line": _t(
         "{when} · {who} · {what} · {where} · {verdict}",
@@ -689,6 +729,43 @@ _ADMIN: Catalog = {
     ),
     "admin.audit.allowed": _t("выполнено", "done"),
     "admin.audit.denied": _t("отказано", "denied"),
+    "admin.audit.failed": _t("не выполнено", "not done"),
+    "admin.audit.kept_apart": _t(
+        "сохранено отдельно: №{new} (№{old} не тронута), {reason}",
+        "stored separately: #{new} (#{old} left alone), {reason}",
+    ),
+    "admin.audit.reason.bad_time": _t("неверное время", "bad time"),
+    "admin.audit.reason.bad_slot": _t("неверный слот", "bad slot"),
+    "admin.audit.reason.bad_quiet": _t("неверные тихие часы", "bad quiet hours"),
+    "admin.audit.reason.bad_value": _t("неверное значение", "bad value"),
+    "admin.audit.reason.bad_mode": _t("неверный режим", "bad mode"),
+    "admin.audit.reason.unknown_rubric": _t("нет такой рубрики", "no such rubric"),
+    "admin.audit.reason.unknown_zone": _t("нет такого часового пояса", "no such time zone"),
+    "admin.audit.reason.unknown_user": _t("неизвестный пользователь", "unknown user"),
+    "admin.audit.reason.unknown_article": _t("нет такой статьи", "no such article"),
+    "admin.audit.reason.unknown_post": _t("нет такого поста", "no such post"),
+    "admin.audit.reason.unknown_channel": _t("канал неизвестен", "unknown channel"),
+    "admin.audit.reason.channel_inactive": _t("канал отключён", "channel inactive"),
+    "admin.audit.reason.already_published": _t("уже опубликована", "already published"),
+    "admin.audit.reason.already_editor": _t("уже редактор", "already an editor"),
+    "admin.audit.reason.not_editor": _t("не редактор", "not an editor"),
+    "admin.audit.reason.no_user": _t("не указано, кого", "nobody named"),
+    "admin.audit.reason.unchanged": _t("текст не изменился", "text unchanged"),
+    "admin.audit.reason.in_flight": _t("уже отправляется", "being sent"),
+    "admin.audit.reason.not_pending": _t("уже не в очереди", "no longer queued"),
+    "admin.audit.reason.conflict": _t("одновременное изменение", "concurrent change"),
+    "admin.audit.reason.error": _t("сбой", "error"),
+    "admin.audit.reason.no_role": _t("нет прав", "no rights"),
+    "admin.audit.reason.unverified": _t(
+        "права не удалось проверить в Telegram", "rights could not be checked in Telegram"
+    ),
+    "admin.audit.reason.not_member": _t("не из редакции", "not in the newsroom"),
+    "admin.audit.reason.not_your_draft": _t("чужой черновик", "someone else's draft"),
+    "admin.audit.reason.invalid_invite": _t("неверное приглашение", "invalid invite"),
+    "admin.audit.reason.flood": _t(
+        "слишком много отказов — до конца часа они не записываются",
+        "too many refusals — no more are recorded this hour",
+    ),
     "admin.stats.usage": _t(
         "Период: /stats день, /stats неделя или /stats месяц.",
         "Period: /stats day, /stats week or /stats month.",

@@ -411,6 +411,12 @@ CATALOG: Catalog = {
         "en": "All right, everything stays as it was.",
     },
     # --- misunderstandings ------------------------------------------------------------
+    "sub.burst": {
+        "ru": "Вы пишете быстрее, чем я успеваю отвечать. Подождите немного: на последние "
+        "сообщения я не отвечу — повторите нужное чуть позже.",
+        "en": "You are writing faster than I can answer. Please wait a moment: I won't "
+        "answer your latest messages — repeat what you need a little later.",
+    },
     "sub.fallback": {
         "ru": "Не понимаю это сообщение. Вот что я умею — /help.",
         "en": "I don't understand this message. Here is what I can do — /help.",

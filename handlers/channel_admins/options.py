@@ -11,6 +11,7 @@ import re
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import Message
 
+from bot.desk.audit import DONE, Result, failed
 from bot.digits import is_digits
 from bot.formatting.telegram_html import escape_html
 from bot.publishing.errors import PublishingError
@@ -58,19 +59,21 @@ def _minutes(seconds: int) -> int:
     return seconds // 60
 
 
-async def interval(env: Env, channel: Channel, args: list[str]) -> None:
+async def interval(env: Env, channel: Channel, args: list[str]) -> Result:
     """Show, set (`/interval 30`, minutes) or clear (`/interval off`) the least gap."""
     if not args:
         await env.say("admin.interval.show", title=title(channel), value=_interval(env, channel))
-        return
+        return DONE
     minutes = _parse_minutes(args)
     if minutes is None:
         await env.say("admin.interval.usage", max=MAX_INTERVAL_MINUTES)
-        return
+        return failed("bad_value", " ".join(args))
     work = env.desk.publisher.set_min_interval(channel.id, minutes * 60)
-    changed = await guard(env, work)
-    if changed is not None:
-        await env.say("admin.interval.set", title=title(channel), value=_interval(env, changed))
+    changed = await guard(env, work, args)
+    if isinstance(changed, Result):
+        return changed
+    await env.say("admin.interval.set", title=title(channel), value=_interval(env, changed))
+    return DONE
 
 
 def _parse_minutes(args: list[str]) -> int | None:
@@ -98,20 +101,23 @@ def _interval(env: Env, channel: Channel) -> str:
     return env.t("admin.minutes", n=minutes)
 
 
-async def catchup(env: Env, channel: Channel, args: list[str]) -> None:
+async def catchup(env: Env, channel: Channel, args: list[str]) -> Result:
     """Show or set what happens to missed slots after downtime (`/catchup skip 6`)."""
     if not args:
         await env.say("admin.catchup.show", title=title(channel), policy=_policy(env, channel))
-        return
+        return DONE
     parsed = _parse_catchup(args)
     if parsed is None:
         await env.say("admin.catchup.usage")
-        return
+        return failed("bad_value", " ".join(args))
     policy, hours = parsed
     max_age = hours * 3600 if hours is not None else None
-    changed = await guard(env, env.desk.publisher.set_catchup(channel.id, policy, max_age))
-    if changed is not None:
-        await env.say("admin.catchup.set", title=title(channel), policy=_policy(env, changed))
+    work = env.desk.publisher.set_catchup(channel.id, policy, max_age)
+    changed = await guard(env, work, args)
+    if isinstance(changed, Result):
+        return changed
+    await env.say("admin.catchup.set", title=title(channel), policy=_policy(env, changed))
+    return DONE
 
 
 def _parse_catchup(args: list[str]) -> tuple[CatchupPolicy, int | None] | None:
@@ -136,21 +142,23 @@ def _policy(env: Env, channel: Channel) -> str:
     return env.t(f"admin.catchup.{channel.catchup}")
 
 
-async def timezone(env: Env, channel: Channel, args: list[str]) -> None:
+async def timezone(env: Env, channel: Channel, args: list[str]) -> Result:
     """Show or set the channel's time zone (`/timezone Europe/Moscow`)."""
     if not args:
         await env.say("admin.timezone.show", title=title(channel), zone=channel.timezone)
-        return
+        return DONE
     zone = iana_name(args[0]) if len(args) == 1 else None
     if zone is None:
         await env.say("admin.timezone.unknown", zone=" ".join(args))
-        return
-    changed = await guard(env, env.desk.publisher.set_timezone(channel.id, zone))
-    if changed is not None:
-        await env.say("admin.timezone.set", title=title(channel), zone=changed.timezone)
+        return failed("unknown_zone", " ".join(args))
+    changed = await guard(env, env.desk.publisher.set_timezone(channel.id, zone), args)
+    if isinstance(changed, Result):
+        return changed
+    await env.say("admin.timezone.set", title=title(channel), zone=changed.timezone)
+    return DONE
 
 
-async def signature(env: Env, channel: Channel, args: list[str]) -> None:
+async def signature(env: Env, channel: Channel, args: list[str]) -> Result:
     """Show, set (`/signature <b>Вестник</b>`, Telegram HTML) or clear (`off`) the signature."""
     if not args:
         current = channel.template.signature
@@ -158,18 +166,19 @@ async def signature(env: Env, channel: Channel, args: list[str]) -> None:
             await _show_signature(env, "admin.signature.show", channel, current)
         else:
             await env.say("admin.signature.none", title=title(channel))
-        return
+        return DONE
     text = _rest_of_message(env, args)
     value = None if text.lower() in OFF_WORDS else text
     try:
         changed = await env.desk.publisher.set_template(channel.id, signature=value)
     except PublishingError as exc:
         await env.send(_signature_problem(env, exc))
-        return
+        return failed(exc.code, text)
     if changed.template.signature is None:
         await env.say("admin.signature.cleared", title=title(channel))
     else:
         await _show_signature(env, "admin.signature.set", channel, changed.template.signature)
+    return DONE
 
 
 async def _show_signature(env: Env, key: str, channel: Channel, signature: str) -> None:
@@ -211,19 +220,21 @@ def html_problem(detail: str) -> tuple[str, str]:
     return "admin.signature.bad.other", ""
 
 
-async def silent(env: Env, channel: Channel, args: list[str]) -> None:
+async def silent(env: Env, channel: Channel, args: list[str]) -> Result:
     """Show or set whether slot posts go out without sound (`/silent on|off`)."""
     if not args:
         await env.say(_silent_key(channel, "show"), title=title(channel))
-        return
+        return DONE
     word = args[0].lower() if len(args) == 1 else ""
     if word not in ON_WORDS and word not in OFF_WORDS:
         await env.say("admin.silent.usage")
-        return
+        return failed("bad_value", " ".join(args))
     work = env.desk.publisher.set_silent_slot_posts(channel.id, word in ON_WORDS)
-    changed = await guard(env, work)
-    if changed is not None:
-        await env.say(_silent_key(changed, "set"), title=title(channel))
+    changed = await guard(env, work, args)
+    if isinstance(changed, Result):
+        return changed
+    await env.say(_silent_key(changed, "set"), title=title(channel))
+    return DONE
 
 
 def _silent_key(channel: Channel, verb: str) -> str:

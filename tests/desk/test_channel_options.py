@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from storage.models.channel import Channel
+from tests.desk.admin_chat import channel_a, refused_politely, say
 from tests.desk.world import ADMIN_A, OWNER, SUBSCRIBER, DeskWorld, desk_world, text_of
 from tests.harness import eventually
 
@@ -34,15 +34,6 @@ async def clean(world: DeskWorld) -> AsyncIterator[DeskWorld]:
     await world.restore(saved)
 
 
-async def say(world: DeskWorld, text: str, user: int = ADMIN_A) -> str:
-    return "\n".join(text_of(m) for m in await world.person(user).say(text))
-
-
-async def channel_a(world: DeskWorld) -> Channel:
-    found: Channel = await world.service("channels").get(world.channel_a)
-    return found
-
-
 async def publish_article(world: DeskWorld, headline: str) -> None:
     """Queue a new article for channel A now and wait until it is out."""
     from storage.models.article import Article
@@ -52,15 +43,6 @@ async def publish_article(world: DeskWorld, headline: str) -> None:
     await world.service("publisher").queue_article(result.article_id, world.channel_a, "now")
     ledger = world.service("ledger")
     await eventually(lambda: ledger.has_published(result.article_id, world.channel_a))
-
-
-async def refused_politely(world: DeskWorld, command: str, expected: str) -> None:
-    """The bad command gets `expected` in its answer and changes no tracked key."""
-    before = await world.snapshot()
-    answer = await say(world, command)
-    assert expected in answer, answer
-    assert "Ничего не изменено" in answer, answer
-    assert await world.snapshot() == before
 
 
 async def test_interval_set_show_and_clear(clean: DeskWorld) -> None:
@@ -136,7 +118,7 @@ async def test_signature_set_show_clear_and_reach_posts(clean: DeskWorld) -> Non
     assert shown["html"].endswith(signature)
     await publish_article(world, "Сигнатура")
     posts = [text_of(m) for m in await world.client.messages(world.channel_a)]
-    post = next(p for p in posts if "\nСигнатура\n" in p)
+    post = next(p for p in posts if p.startswith("Сигнатура\n"))
     assert post.endswith("Вестник — подписаться"), post  # the HTML became formatting
     assert "убрана" in await say(world, "/signature off")
     assert (await channel_a(world)).template.signature is None

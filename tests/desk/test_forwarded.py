@@ -34,7 +34,7 @@ def test_a_vestnik_post_gives_back_its_headline_credit_rubric_and_source() -> No
     sample = parse_article((DATA / "politika-tokayev-almaty-hub.txt").read_bytes())
     article = sample.model_copy(update={"source_url": "https://example.kz/news/hub"})
     text, entities = as_forwarded(build_post(article, POLITIKA).text)
-    assert text.startswith("#Политика\n")  # what a first-line reading took as the headline
+    assert text.endswith("#Политика\nЧитать полностью")  # the rubric closes the post
     post = read_forward(text, entities)
     assert post.headline == flat(typograph(article.headline))
     assert post.photo_credit == "assembly.kz"
@@ -42,6 +42,15 @@ def test_a_vestnik_post_gives_back_its_headline_credit_rubric_and_source() -> No
     assert post.source_url == "https://example.kz/news/hub"
     assert post.lead == flat(typograph(article.lead))
     assert post.body == []
+
+
+def test_a_breaking_posts_marker_is_neither_headline_nor_lead() -> None:
+    article = Article(rubric="Политика", headline="Парламент принял бюджет", lead="Лид новости.")
+    text, entities = as_forwarded(build_post(article, POLITIKA, breaking=True).text)
+    assert text.startswith("⚡️ Срочно: Парламент")
+    post = read_forward(text, entities)
+    assert (post.headline, post.lead, post.body) == ("Парламент принял бюджет", "Лид новости.", [])
+    assert post.hashtag == "#Политика"
 
 
 def test_the_layout_does_not_matter_only_the_formatting() -> None:

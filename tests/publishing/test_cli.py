@@ -64,10 +64,27 @@ async def test_queue_by_routing_at_a_time_and_breaking(
     assert "[at, scheduled] at 2099-01-01 09:30:00 +0500" in capsys.readouterr().out
 
     urgent = await world.article("Молния")
-    assert await run_cli("queue", urgent, "--channel", str(A), "--breaking", "--pin") == 0
+    assert await run_cli("queue", urgent, "--channel", str(A), "--breaking") == 0
     assert "[breaking, dispatched]" in capsys.readouterr().out
     job = await world.outbox.get(f"post-{(await world.queue.links(urgent))[A]}")
     assert job is not None and job.pin and not job.silent
+    assert job.post is not None and job.post.text.startswith("⚡️ Срочно: <b>Молния</b>")
+
+
+async def test_queue_breaking_pins_where_the_channel_pins_breaking_news_as_the_desk_does(
+    world: World, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await world.channel(A, routing=["politika"], pin_breaking=True)
+    await world.channel(B, routing=["politika"], pin_breaking=False)
+    urgent = await world.article("Молния")
+    assert await run_cli("queue", urgent, "--breaking") == 0
+    assert capsys.readouterr().out.count("[breaking, dispatched]") == 2
+    links = await world.queue.links(urgent)
+    pinned = {chat: (await world.outbox.get(f"post-{links[chat]}")) for chat in (A, B)}
+    assert {chat: job.pin for chat, job in pinned.items() if job is not None} == {
+        A: True,
+        B: False,
+    }
 
 
 async def test_unknown_ids_print_a_clear_error_and_exit_1(
