@@ -27,6 +27,7 @@ from typing import NamedTuple, NoReturn, Protocol
 
 from bot.article_format_errors import ArticleFormatError
 from bot.article_format_input import FrontMatter, clean_lines, decode, split_front_matter
+from bot.formatting.abbreviations import ends_abbreviation
 from storage.models.article import Article
 from storage.text import normalize_rubric_name
 
@@ -165,7 +166,15 @@ class _Parser:
                 limit=HEADLINE_MAX,
             )
         used = _headline_span(self.lines, 1)
-        return " ".join(line.text for line in self.lines[1 : 1 + used]), used
+        headline = " ".join(line.text for line in self.lines[1 : 1 + used])
+        if _closes_with_full_stop(headline):
+            self.fail(
+                line.number,
+                "the headline ends with a full stop, so this reads as the lead: is the "
+                "headline line missing? (a headline has no full stop)",
+                "headline_full_stop",
+            )
+        return headline, used
 
 
 def _headline_span(lines: list[_Line], start: int) -> int:
@@ -201,6 +210,13 @@ def _headline_span(lines: list[_Line], start: int) -> int:
 
 def _ends_with_full_stop(text: str) -> bool:
     return text.rstrip(_CLOSERS)[-1:] in (".", "…")
+
+
+def _closes_with_full_stop(text: str) -> bool:
+    """A sentence's full stop at the end (not `…`, `...` nor an abbreviation such as `гг.`)."""
+    text = text.rstrip(_CLOSERS)
+    dot = len(text) - 1
+    return text.endswith(".") and not text.endswith("..") and not ends_abbreviation(text, dot)
 
 
 def _continues(previous: str, line: str) -> bool:
@@ -296,3 +312,9 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
 def _starts_paragraph(text: str) -> bool:
     first = text[0]
     return first.isupper() or first.isdigit() or first in _PARAGRAPH_STARTS
+
+
+def credit_line(text: str) -> str | None:
+    """The photo credit a `Фото: …` line names ('' when empty), or None when it is no credit
+    line; the rule of the article format, for texts that are not article files (posts)."""
+    return _credit(" ".join(text.split()))

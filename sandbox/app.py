@@ -12,6 +12,7 @@ from sandbox.botapi import STATE_KEY
 from sandbox.bots import BotState
 from sandbox.config import SandboxConfig
 from sandbox.models import JsonDict
+from sandbox.origin import OwnHosts, origin_guard
 from sandbox.state import SandboxState
 
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -25,10 +26,12 @@ def create_app(config: SandboxConfig | None = None) -> web.Application:
     """A fresh sandbox: its own in-memory state, limits from ``config`` (defaults: on).
 
     With ``config.state_file`` the state is loaded on startup and saved while it runs.
+    Requests from a foreign page (``Origin``) or by a foreign name (``Host``) are refused.
     """
     config = config or SandboxConfig()
     state = SandboxState(config)
-    app = web.Application(client_max_size=MAX_UPLOAD)
+    own = OwnHosts(config.host, config.allowed_hosts)
+    app = web.Application(client_max_size=MAX_UPLOAD, middlewares=[origin_guard(own)])
     app[STATE_KEY] = state
     botapi.add_routes(app)
     control.add_routes(app)

@@ -59,7 +59,9 @@ class SandboxConfig:
     ``clock`` drives the rate limiter (inject a fake one in tests to avoid sleeping);
     ``wall_clock`` stamps messages and updates with Unix dates. With ``state_file`` the world
     (chats, messages, files, bots) is loaded from that JSON file at startup and saved back every
-    ``state_save_interval`` seconds when it changed, and at a clean shutdown.
+    ``state_save_interval`` seconds when it changed, and at a clean shutdown. ``host`` is the
+    address the server is bound to and ``allowed_hosts`` further names it may be reached by:
+    the control API and the web view refuse any other ``Host`` (see ``sandbox.origin``).
     """
 
     limits: LimitsConfig = field(default_factory=LimitsConfig)
@@ -73,3 +75,5 @@ class SandboxConfig:
     max_events: int = 5000
     state_file: Path | None = None
     state_save_interval: float = 5.0
+    host: str = "127.0.0.1"
+    allowed_hosts: tuple[str, ...] = ()

@@ -19,6 +19,7 @@ from aiohttp import web
 from sandbox.app import create_app, state_of
 from sandbox.client import SandboxClient
 from sandbox.config import Clock, LimitsConfig, SandboxConfig
+from sandbox.origin import warn_if_exposed
 from sandbox.state import SandboxState
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +81,7 @@ async def running_sandbox(
         config.clock = clock
     if state_file is not None:
         config.state_file = state_file
+    config.host = host
     app = create_app(config)
     runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
     await runner.setup()
@@ -87,6 +89,7 @@ async def running_sandbox(
         site = web.TCPSite(runner, host, port)
         await site.start()
         bound = runner.addresses[0][1]
+        warn_if_exposed(host, bound)
         client = SandboxClient(f"http://{host}:{bound}")
         try:
             if bot_token is not None:

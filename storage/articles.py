@@ -1,15 +1,17 @@
 """Articles in Redis: storing with dedup and in-place replacement, listing, retention.
 
-Layout (see `docs/storage.md`): each article is a JSON STRING; a ZSET of all ids and one per
-rubric are scored by `published_at` (else the first import time); HASHes map content hash
-and source URL to the id. Every change to an article and its indexes runs in one Lua
-script (`storage.articles_lua`), so a reader never sees half an article.
+Layout (see `docs/storage.md`): each article is a JSON STRING; a ZSET of all public ids and
+one per rubric are scored by `published_at` (else the time it became public); HASHes map
+content hash and source URL to the id. An embargoed article (queued for later) is stored
+with its state in the same script but kept out of those lists, in the embargoed ZSET, until
+it is released (`storage.article_embargo`). Every change to an article and its indexes runs
+in one Lua script (`storage.articles_lua`), so a reader never sees half an article.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,11 +20,16 @@ from pydantic import BaseModel
 from redis.asyncio import Redis
 
 from storage import articles_lua
+from storage.article_embargo import ArticleEmbargo, embargo_score
 from storage.keys import Keys
 from storage.models.article import Article, Rubric
 from storage.text import slugify
 
-__all__ = ["ArticleRepo", "ArticleStoreConflict", "StoreResult"]
+__all__ = ["ArticleRepo", "ArticleStoreConflict", "MayTouch", "StoreResult"]
+
+# Whether the caller may touch (replace, or share as a duplicate) the stored article with
+# this id; when it may not, the article is stored apart under a new id.
+MayTouch = Callable[[str], Awaitable[bool]]
 
 MAX_ATTEMPTS = 20
 _PURGE_BATCH = 200
@@ -33,7 +40,9 @@ class StoreResult(BaseModel):
 
     `is_new`: a new article was created; `duplicate_of`: the same content (or the same
     source/id with identical content) was already stored under that id and nothing changed;
-    `changed`: an article with the same source URL or explicit id was replaced in place.
+    `changed`: an article with the same source URL or explicit id was replaced in place;
+    `apart_from`: the article matched `apart_from` (by source, id or content) but the caller
+    may not touch that one, so it was stored as a new article of its own.
     `article` is the article as stored now (with its id).
     """
 
@@ -41,6 +50,7 @@ class StoreResult(BaseModel):
     is_new: bool
     duplicate_of: str | None = None
     changed: bool = False
+    apart_from: str | None = None
     article: Article
 
 
@@ -55,10 +65,20 @@ class _Snapshot:
     hash_owner: str | None
     hash_owner_json: str | None
     source_owner: str | None
+    source_owner_json: str | None
     target: str | None  # the id this article would replace (explicit id or same source)
     target_json: str | None
     target_score: float | None
     seq: int
+
+    def match(self) -> str | None:
+        """The stored article this one would touch: replace (same id or source) or share
+        (same content); None when it would be a new article."""
+        if self.target and self.target_json:
+            return self.target
+        if self.hash_owner and self.hash_owner_json:
+            return self.hash_owner
+        return None
 
 
 # Fields that make a re-imported article (same source or id) "changed" besides its text.
@@ -71,23 +91,29 @@ def rubric_slug(article: Article) -> str:
 
 
 def _score(article: Article, fallback: datetime) -> float:
-    return (article.published_at or article.imported_at or fallback).timestamp()
+    return (article.shown_at or fallback).timestamp()
 
 
-class ArticleRepo:
+class ArticleRepo(ArticleEmbargo):
     """Stores and finds articles; returns pydantic `Article`s."""
 
     def __init__(
         self, redis: Redis, keys: Keys, *, now: Callable[[], datetime] | None = None
     ) -> None:
-        self._redis = redis
-        self._keys = keys
+        super().__init__(redis, keys)
         self._now = now or (lambda: datetime.now(UTC))
         self._store_script = redis.register_script(articles_lua.STORE)
         self._delete_script = redis.register_script(articles_lua.DELETE)
 
     # --- writing ---------------------------------------------------------------
-    async def store(self, article: Article, *, rubric: Rubric | None = None) -> StoreResult:
+    async def store(
+        self,
+        article: Article,
+        *,
+        rubric: Rubric | None = None,
+        embargoed: bool = False,
+        may_touch: MayTouch | None = None,
+    ) -> StoreResult:
         """Store atomically: dedup by content hash, replace in place by source URL or id.
 
         Same content -> the existing id (`is_new=False`, `duplicate_of`); same `source_url`
@@ -96,13 +122,27 @@ class ArticleRepo:
         article's own `id` when it came with one). `rubric`, when given, is registered in
         the rubric registry (unless its slug already is) in the same atomic step, so an
         import never leaves a rubric without its article or an article without its rubric.
+
+        `embargoed`: a new article is stored embargoed (queued for later: out of every
+        reader list until released), in the same step. A replaced article keeps its state:
+        a public one stays public, an embargoed one stays embargoed.
+
+        With `may_touch`, the stored article this one matches (by id, source or content) is
+        only replaced or shared when `may_touch(its id)` says so; otherwise the article is
+        stored apart (`apart_from`): a new id, and the hash and source indexes keep pointing
+        at the matched one. The answer is re-asked whenever a conflict makes the store re-read,
+        so it always concerns the article that is really touched.
         """
         article = article.with_hash() if not article.content_hash else article
         if article.imported_at is None:
             article = article.model_copy(update={"imported_at": self._now()})
         for _ in range(MAX_ATTEMPTS):
             snap = await self._snapshot(article)
-            result = await self._decide_and_write(article, snap, rubric)
+            match = snap.match()
+            if match is not None and may_touch is not None and not await may_touch(match):
+                result = await self._write_apart(article, snap, match, rubric, embargoed)
+            else:
+                result = await self._decide_and_write(article, snap, rubric, embargoed)
             if result is not None:
                 return result
         raise ArticleStoreConflict(f"could not store {article.headline[:40]!r}: kept conflicting")
@@ -118,43 +158,77 @@ class ArticleRepo:
         hash_owner, seq = first[0], first[-1]
         source_owner = first[1] if article.source_url else None
         target = article.id or source_owner
-        owner_json, target_json, target_score = await self._read_candidates(hash_owner, target)
+        found, target_score = await self._read_candidates((hash_owner, source_owner), target)
         return _Snapshot(
-            hash_owner, owner_json, source_owner, target, target_json, target_score, int(seq or 0)
+            hash_owner=hash_owner,
+            hash_owner_json=found.get(hash_owner or ""),
+            source_owner=source_owner,
+            source_owner_json=found.get(source_owner or ""),
+            target=target,
+            target_json=found.get(target or ""),
+            target_score=target_score,
+            seq=int(seq or 0),
         )
 
     async def _read_candidates(
-        self, hash_owner: str | None, target: str | None
-    ) -> tuple[str | None, str | None, float | None]:
-        """The JSON of the hash owner and of the target, and the target's list score."""
-        wanted = [i for i in (hash_owner, target) if i]
+        self, owners: tuple[str | None, ...], target: str | None
+    ) -> tuple[dict[str, str | None], float | None]:
+        """The JSON of the index owners and of the target (by id), and the target's score."""
+        wanted = list(dict.fromkeys(i for i in (*owners, target) if i))
         if not wanted:
-            return None, None, None
+            return {}, None
         async with self._redis.pipeline(transaction=True) as pipe:
             for article_id in wanted:
                 pipe.get(self._keys.article(article_id))
             pipe.zscore(self._keys.articles_all(), target or wanted[0])
             *raws, score = await pipe.execute()
-        found = dict(zip(wanted, raws, strict=True))
-        return (
-            found.get(hash_owner) if hash_owner else None,
-            found.get(target) if target else None,
-            score if target else None,
-        )
+        return dict(zip(wanted, raws, strict=True)), score if target else None
 
     async def _decide_and_write(
-        self, article: Article, snap: _Snapshot, rubric: Rubric | None
+        self, article: Article, snap: _Snapshot, rubric: Rubric | None, embargoed: bool
     ) -> StoreResult | None:
         """Same source/id: duplicate or replace; else same content: duplicate; else new."""
         if snap.target and snap.target_json:
             old = Article.model_validate_json(snap.target_json)
             if _same(old, article):
                 return _duplicate(snap.target, old)
-            return await self._write(article, snap, snap.target, old, rubric)
+            return await self._write(self._visible_as(article, old, False), snap, old, rubric)
         if snap.hash_owner and snap.hash_owner_json:
             return _duplicate(snap.hash_owner, Article.model_validate_json(snap.hash_owner_json))
         new_id = article.id or await self._next_id(snap.seq)
-        return await self._write(article, snap, new_id, None, rubric)
+        fresh = self._visible_as(article.model_copy(update={"id": new_id}), None, embargoed)
+        return await self._write(fresh, snap, None, rubric, counter=not article.id)
+
+    def _visible_as(self, article: Article, old: Article | None, embargoed: bool) -> Article:
+        """The article with its state: a replaced one keeps the old state (and when it
+        became public); a new one is embargoed when asked, until its own publication time
+        if that is still ahead; otherwise public from now."""
+        now = self._now()
+        if old is not None:
+            embargoed = old.state == "embargoed"
+        if embargoed:
+            ahead = article.published_at is not None and article.published_at > now
+            until = article.published_at if ahead else None
+            fields = {"state": "embargoed", "embargo_until": until, "public_at": None}
+        else:
+            public_at = old.public_at if old is not None else article.imported_at or now
+            fields = {"state": "public", "embargo_until": None, "public_at": public_at}
+        updated = article.model_copy(update=fields)
+        return updated if old is None else updated.model_copy(update={"id": old.id})
+
+    async def _write_apart(
+        self,
+        article: Article,
+        snap: _Snapshot,
+        match: str,
+        rubric: Rubric | None,
+        embargoed: bool,
+    ) -> StoreResult | None:
+        """A new article under the next counter id, leaving `match` and its indexes alone."""
+        new_id = await self._next_id(snap.seq)
+        fresh = self._visible_as(article.model_copy(update={"id": new_id}), None, embargoed)
+        result = await self._write(fresh, snap, None, rubric, counter=True)
+        return result.model_copy(update={"apart_from": match}) if result is not None else None
 
     async def _next_id(self, seq: int) -> str:
         """The next counter value whose key is free (an explicit id may have taken one)."""
@@ -165,19 +239,23 @@ class ArticleRepo:
 
     async def _write(
         self,
-        article: Article,
+        stored: Article,
         snap: _Snapshot,
-        article_id: str,
         old: Article | None,
         rubric: Rubric | None,
+        *,
+        counter: bool = False,
     ) -> StoreResult | None:
-        stored = article.model_copy(update={"id": article_id})
+        """Run the store script (`counter`: the id is the next counter value)."""
+        article_id = str(stored.id)
         score = _score(stored, self._now())
         if old is not None and stored.published_at is None and snap.target_score is not None:
             score = snap.target_score  # keep its place in the lists: first-import time
-        counter = not article.id and old is None
         k = self._keys
         claim_hash = snap.hash_owner in (None, article_id) or not snap.hash_owner_json
+        # The source index stays with the article that has it (an explicit id or an article
+        # stored apart does not take it over), unless that article is gone.
+        claim_source = snap.source_owner in (None, article_id) or not snap.source_owner_json
         reply = await self._store_script(
             keys=[
                 k.article(article_id),
@@ -188,6 +266,7 @@ class ArticleRepo:
                 k.articles_by_rubric(rubric_slug(stored)),
                 k.articles_by_rubric(rubric_slug(old or stored)),
                 k.rubrics(),
+                k.articles_embargoed(),
             ],
             args=[
                 (snap.target_json or "") if old is not None else "",
@@ -205,6 +284,9 @@ class ArticleRepo:
                 "1" if claim_hash else "0",
                 rubric.slug if rubric else "",
                 rubric.model_dump_json() if rubric else "",
+                stored.state,
+                embargo_score(stored),
+                "1" if claim_source else "0",
             ],
         )
         if reply != "ok":
@@ -237,6 +319,8 @@ class ArticleRepo:
                 k.article_hashes(),
                 k.article_sources(),
                 k.article_terms(article_id),
+                k.articles_embargoed(),
+                k.articles_unannounced(),
                 *(k.search_term(term) for term in terms),
             ],
             args=[
@@ -250,8 +334,16 @@ class ArticleRepo:
         )
         return bool(reply == "ok")
 
-    async def purge_older_than(self, cutoff: datetime) -> int:
-        """Delete every article whose list score (published, else imported) is before `cutoff`."""
+    async def purge_older_than(
+        self, cutoff: datetime, *, forget: Callable[[str], Awaitable[object]]
+    ) -> int:
+        """Delete every public article whose list score (published, else when it became
+        public) is before `cutoff`; embargoed ones wait for their first publication.
+
+        `forget(article_id)` runs first for each one, so what hangs off the article (its
+        posts, its ledger) goes before the article does: a crash in between leaves the
+        article listed, and the next purge finishes the job.
+        """
         deleted = 0
         bound = f"({cutoff.timestamp()!r}"
         while True:
@@ -263,6 +355,7 @@ class ArticleRepo:
             if not ids:
                 return deleted
             for article_id in ids:
+                await forget(article_id)
                 deleted += int(await self.delete(article_id))
 
     # --- reading ---------------------------------------------------------------
@@ -314,6 +407,15 @@ class ArticleRepo:
     async def count(self) -> int:
         """How many articles are stored."""
         return int(await self._redis.zcard(self._keys.articles_all()))
+
+    async def is_current(self, article_id: str, content_hash: str) -> bool:
+        """Whether the stored article has this content hash: one HGET when the dedup index
+        points the hash at it (the usual case), else the article is read."""
+        owner = await self._redis.hget(self._keys.article_hashes(), content_hash)
+        if owner == article_id:
+            return True
+        article = await self.get(article_id)
+        return article is not None and article.content_hash == content_hash
 
     async def find_by_source(self, source_url: str) -> Article | None:
         """The article imported from this source URL, or None."""

@@ -22,6 +22,7 @@ from storage.stats import StatsRepo
 LANES: tuple[Lane, Lane] = ("channel", "push")
 
 ScriptArg = str | int | float
+_SCRIPTS = ("ENQUEUE", "ENQUEUE_FANOUT", "CLAIM", "RECLAIM", "RENEW", "SETTLE", "REPLACE_PAYLOAD")
 
 
 class OutboxCore:
@@ -49,8 +50,7 @@ class OutboxCore:
         self._payload_t = key_template(keys.outbox_payload("@"))
         self._payloads: dict[str, tuple[str, Post]] = {}
         self._scripts = {
-            name: redis.register_script(getattr(outbox_lua, name))
-            for name in ("ENQUEUE", "ENQUEUE_FANOUT", "CLAIM", "RECLAIM", "RENEW", "SETTLE")
+            name: redis.register_script(getattr(outbox_lua, name)) for name in _SCRIPTS
         }
         self._scripts["CANCEL"] = redis.register_script(outbox_lua.CANCEL)
 
@@ -59,6 +59,13 @@ class OutboxCore:
 
     def _state_keys(self) -> list[str]:
         return [self.keys.outbox_inflight(), self.keys.outbox_owners(), self.keys.outbox_pairs()]
+
+    def _record_keys(self, now: float) -> list[str]:
+        """The day's stats, then the indexes the claim and settle scripts keep up to date."""
+        return [
+            self.stats.day_key(now), self.keys.ledger_index(), self.keys.ledger_unsummarised(),
+            self.keys.stats_index(),
+        ]  # fmt: skip
 
     def _now(self, now: float | None) -> float:
         return self._time() if now is None else now

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from uuid import uuid4
 
 from storage.models.delivery import DeliveryJob, JobKind, Lane
@@ -97,30 +97,44 @@ class OutboxEnqueue(OutboxCore):
         lane: Lane = "push",
         silent: bool = False,
         ref: str | None = None,
+        message_ids: Mapping[int, int] | None = None,
     ) -> int:
         """One post to many chats: the payload is stored once, each recipient gets a tiny job.
 
         `recipients` are (chat_id, not_before) pairs. Job ids are `<ref>-<chat_id>` with
         `ref` defaulting to `<kind>-<article_id>`, so fanning the same article out twice adds
-        no job twice. Returns how many jobs were added.
+        no job twice. `message_ids` (chat id -> message id, one per recipient) makes each job
+        change that message (`edit`). Returns how many jobs were added.
         """
         if not recipients:
             return 0
+        if kind == "edit" and message_ids is None:
+            raise JobError("an edit fan-out needs the message id of every recipient")
         ref = ref or (f"{kind}-{article_id}" if article_id else f"{kind}-{uuid4().hex}")
         tail = _fanout_tail(kind, article_id, lane, ref, silent)
         latest = max(nb for _, nb in recipients)
         ttl_ms = int((max(latest - self._time(), 0.0) + PAYLOAD_GRACE_SECONDS) * 1000)
         head: list[ScriptArg] = [post.model_dump_json(), ttl_ms, *self._job_t, f"{ref}-", tail]
-        head.append(self.keys.outbox_wake())
+        head += (self.keys.outbox_wake(), 2 if message_ids is None else 3)
         keys = [self.keys.outbox_payload(ref), self.keys.outbox_ready(lane)]
         async with self.redis.pipeline(transaction=False) as pipe:
             for start in range(0, len(recipients), FANOUT_CHUNK):
                 args: list[ScriptArg] = list(head)
                 for chat_id, not_before in recipients[start : start + FANOUT_CHUNK]:
                     args += (str(int(chat_id)), repr(float(not_before)))
+                    if message_ids is not None:
+                        args.append(str(int(message_ids[chat_id])))
                 await self._scripts["ENQUEUE_FANOUT"](keys=keys, args=args, client=pipe)
             added = await pipe.execute()
         return int(sum(added))
+
+    async def replace_payload(self, ref: str, post: Post) -> bool:
+        """Replace a fan-out's stored post (its jobs still waiting send the new one),
+        keeping its expiry; False when there is none (nothing waits, or it expired)."""
+        keys = [self.keys.outbox_payload(ref)]
+        return bool(
+            await self._scripts["REPLACE_PAYLOAD"](keys=keys, args=[post.model_dump_json()])
+        )
 
 
 def _identified(job: DeliveryJob) -> tuple[str, str]:

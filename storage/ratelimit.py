@@ -27,7 +27,8 @@ from storage.ledger import key_template
 
 # KEYS: 1 pace frontier (slot index), 2 reserved future slots (ZSET), 3 slow-down marker.
 # ARGV: 1 now, 2 horizon, 3 pace (messages/s), 4 private interval, 5 group interval,
-# 6/7 chat TAT key head/tail, 8/9 chat pause key head/tail, then chat ids.
+# 6/7 chat TAT key head/tail, 8/9 chat pause key head/tail, 10 burst tolerance (s: how far
+# a message may go before its chat's TAT, never before a pause), then chat ids.
 # The overall pace is a grid of slots 1/pace s wide, one message per slot. Slots before the
 # frontier are spent; a message held back by its chat's own limit books a later slot
 # (kept in the ZSET) without blocking the slots before it.
@@ -52,10 +53,11 @@ end
 advance()
 -- Every chat's TAT and pause, read in one MGET per thousand keys.
 local tats, dirty, out, chats, wanted = {}, {}, {}, {}, {}
-for i = 10, #ARGV do
+local tol = tonumber(ARGV[10])
+for i = 11, #ARGV do
   if not wanted[ARGV[i]] then wanted[ARGV[i]] = true; chats[#chats + 1] = ARGV[i] end
 end
-local names = {}
+local names, pauses = {}, {}
 for i, chat in ipairs(chats) do
   names[2 * i - 1] = ARGV[6] .. chat .. ARGV[7]
   names[2 * i] = ARGV[8] .. chat .. ARGV[9]
@@ -67,13 +69,14 @@ for i = 1, #names, 1000 do
 end
 for i, chat in ipairs(chats) do
   local tat, pause = tonumber(values[2 * i - 1] or '0'), values[2 * i]
-  if pause then tat = math.max(tat, tonumber(pause)) end
+  if pause then tat = math.max(tat, tonumber(pause)); pauses[chat] = tonumber(pause) end
   tats[chat] = tat
 end
-for i = 10, #ARGV do
+for i = 11, #ARGV do
   local chat = ARGV[i]
   local tat = tats[chat]
-  local slot = math.max(front, math.ceil(math.max(now, tat) * rate - 1e-3))
+  local earliest = math.max(tat - tol, pauses[chat] or 0)
+  local slot = math.max(front, math.ceil(math.max(now, earliest) * rate - 1e-3))
   while used[slot] do slot = slot + 1 end
   local t = math.max(now, slot / rate)
   if t - now > horizon then
@@ -81,8 +84,8 @@ for i = 10, #ARGV do
   else
     for j = 0, step - 1 do used[slot + j] = true end
     advance()
-    if tonumber(chat) > 0 then tats[chat] = t + tonumber(ARGV[4])
-    else tats[chat] = t + tonumber(ARGV[5]) end
+    if tonumber(chat) > 0 then tats[chat] = math.max(tat, t) + tonumber(ARGV[4])
+    else tats[chat] = math.max(tat, t) + tonumber(ARGV[5]) end
     dirty[chat] = true
     out[#out + 1] = math.floor((t - now) * 1e6)
   end
@@ -140,24 +143,34 @@ class RateLimiter:
         self._pause_t = key_template(keys.chat_pause("@"))  # type: ignore[arg-type]
 
     async def reserve(
-        self, chat_ids: Sequence[int], now: float, *, horizon: float = 2.0
+        self,
+        chat_ids: Sequence[int],
+        now: float,
+        *,
+        horizon: float = 2.0,
+        burst: int = 1,
     ) -> list[Reservation]:
         """Reserve a send time for each message (one per chat id, in order), one round trip.
 
         A message whose earliest time is more than `horizon` seconds away is not reserved
         (`granted=False`, `delay` says how long to wait): the caller puts it back instead of
-        holding a slot it cannot use yet.
+        holding a slot it cannot use yet. `burst` > 1 lets that many messages into one chat
+        go at once after a quiet spell (GCRA tolerance, as Telegram allows a short burst);
+        the chat's average rate and any 429 pause still hold.
         """
         if not chat_ids:
             return []
         if not self.limits.enabled:
             return [Reservation(0.0, True)] * len(chat_ids)
-        raw = await self._script(keys=self._keys(), args=self._args(chat_ids, now, horizon))
+        args = self._args(chat_ids, now, horizon, burst)
+        raw = await self._script(keys=self._keys(), args=args)
         return [_reservation(int(value)) for value in raw]
 
-    async def acquire(self, chat_id: int, now: float, *, horizon: float = math.inf) -> float:
+    async def acquire(
+        self, chat_id: int, now: float, *, horizon: float = math.inf, burst: int = 1
+    ) -> float:
         """Reserve one message to `chat_id`; returns the seconds to wait before sending it."""
-        reservation = (await self.reserve([chat_id], now, horizon=horizon))[0]
+        reservation = (await self.reserve([chat_id], now, horizon=horizon, burst=burst))[0]
         return reservation.delay
 
     async def pause_chat(self, chat_id: int, seconds: float, now: float) -> None:
@@ -165,6 +178,13 @@ class RateLimiter:
         until = now + seconds
         ttl = max(1, math.ceil(seconds * 1000))
         await self.redis.set(self.keys.chat_pause(chat_id), f"{until:.6f}", px=ttl)
+
+    async def forget_chat(self, chat_id: int) -> None:
+        """Drop the chat's pacing state (a reader who left with /stop leaves no key behind;
+        it only ever delays, so forgetting it early is harmless)."""
+        await self.redis.delete(
+            self.keys.rate(f"chat.{int(chat_id)}"), self.keys.chat_pause(chat_id)
+        )
 
     async def slow_down(self, factor: float, seconds: float, now: float) -> None:
         """Divide the overall pace by `factor` for `seconds` (after a 429: back off globally)."""
@@ -175,12 +195,15 @@ class RateLimiter:
         scope = "paid" if self.limits.paid else "global"
         return [self.keys.rate(scope), self.keys.rate(f"{scope}.booked"), self.keys.rate("slow")]
 
-    def _args(self, chat_ids: Sequence[int], now: float, horizon: float) -> list[str]:
+    def _args(self, chat_ids: Sequence[int], now: float, horizon: float, burst: int) -> list[str]:
         lim = self.limits
         horizon_arg = "1e18" if math.isinf(horizon) else repr(horizon)
+        # The tolerance is `burst - 1` private-chat intervals (bursts are for replies to
+        # people in their private chats); 0 keeps the strict spacing the engine uses.
+        tolerance = max(0, burst - 1) / lim.private_per_sec
         return [
             repr(now), horizon_arg, repr(lim.pace_per_sec), repr(1.0 / lim.private_per_sec),
-            repr(60.0 / lim.chat_per_min), *self._chat_t, *self._pause_t,
+            repr(60.0 / lim.chat_per_min), *self._chat_t, *self._pause_t, repr(tolerance),
             *(str(int(chat)) for chat in chat_ids),
         ]  # fmt: skip
 

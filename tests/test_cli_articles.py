@@ -188,7 +188,6 @@ def test_typograph_refuses_bytes_that_are_not_utf8(tmp_path: Path) -> None:
 
 
 PREVIEW_HTML = (
-    "#Политика\n"
     "<b>Токаев: Алматы становится международным хабом сотрудничества при\u00a0поддержке ООН</b>"
     "\n\n"
     "Во\u00a0время обращения к\u00a0участникам специальной сессии Генеральной Ассамблеи ООН, "
@@ -197,6 +196,8 @@ PREVIEW_HTML = (
     "неотъемлемой частью общественной жизни."
     "\n\n"
     "<i>Фото: assembly.kz</i>"
+    "\n\n"
+    "#Политика"
 )
 
 
@@ -215,9 +216,9 @@ def test_preview_prints_html_and_length(
 ) -> None:
     assert main(["preview", str(SAMPLE)]) == 0
     out = capsys.readouterr().out
-    # 387 = what Telegram counts: the text without tags, each NBSP one character.
-    assert out == PREVIEW_HTML + "\n\n--- sendMessage, 387 of 4096 characters\n"
-    assert len(re.sub("<[^>]+>", "", PREVIEW_HTML)) == 387
+    # 388 = what Telegram counts: the text without tags, each NBSP one character.
+    assert out == PREVIEW_HTML + "\n\n--- sendMessage, 388 of 4096 characters\n"
+    assert len(re.sub("<[^>]+>", "", PREVIEW_HTML)) == 388
     assert not (no_redis_env / "data").exists()  # no embedded Redis was started
 
 
@@ -227,7 +228,7 @@ def test_preview_shows_the_hashtag_that_will_be_sent(
     shouting = write(no_redis_env, "caps.txt", edited_sample("Политика\n", "ПОЛИТИКА\n"))
     assert main(["preview", "--json", str(shouting)]) == 0
     post = json.loads(capsys.readouterr().out)
-    assert post["text"].startswith("#Политика\n<b>")
+    assert post["text"].startswith("<b>") and post["text"].endswith("\n\n#Политика")
 
 
 def test_preview_reads_rubrics_registered_by_imports(
@@ -242,7 +243,7 @@ def test_preview_reads_rubrics_registered_by_imports(
     later = write(tmp_path, "NAUKA.txt", "НАУКА И ТЕХНИКА\n\nДругой заголовок\n\nЛид.\n")
     capsys.readouterr()
     assert main(["preview", "--json", str(later)]) == 0
-    assert json.loads(capsys.readouterr().out)["text"].startswith("#НаукаИТехника\n")
+    assert json.loads(capsys.readouterr().out)["text"].endswith("\n\n#НаукаИТехника")
     assert main(["import", str(later)]) == 0
     stored = json.loads(store.get(KEYS.article("2")) or "{}")
     assert stored["rubric"] == "Наука и техника"
@@ -363,3 +364,59 @@ def test_import_when_redis_goes_away_midway(tmp_path: Path) -> None:
         f"{fifo}: not imported",
         f"{third}: not imported",
     ]
+
+
+def _add_channel(url: str, chat_id: int) -> None:
+    """An active channel (routing every rubric), as the running bot registers one."""
+    from redis.asyncio import Redis as AsyncRedis
+
+    from storage.channels import ChannelRepo
+    from storage.models.channel import Channel
+
+    async def add() -> None:
+        client = AsyncRedis.from_url(url, decode_responses=True)
+        try:
+            await ChannelRepo(client, KEYS).save(Channel(id=chat_id, title="Лента"))
+        finally:
+            await client.aclose()
+
+    asyncio.run(add())
+
+
+def test_import_with_a_channel_and_a_time_queues_it_and_keeps_it_from_readers(
+    cli_env: dict[str, str],
+    store: sync_redis.Redis,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _add_channel(cli_env["REDIS_URL"], -1001)
+    timed = ["--channel", "-1001", "--at", "2099-11-25T14:30"]
+    assert main(["import", str(SAMPLE), *timed]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"{SAMPLE}: 1",
+        f"{SAMPLE}: post 1 -> -1001 [at, scheduled] (not public until it is out)",
+    ]
+    assert json.loads(store.get(KEYS.article("1")) or "{}")["state"] == "embargoed"
+    assert store.zcard(KEYS.articles_all()) == 0  # no reader list holds it
+    assert store.zscore(KEYS.articles_embargoed(), "1") == float("inf")
+    slot = write(tmp_path, "slot.txt", edited_sample("тысячи граждан", "сотни граждан"))
+    assert main(["import", str(slot), "--channel", "-1001", "--next-slot"]) == 0
+    assert "[next_slot, queued] (not public until it is out)" in capsys.readouterr().out
+    plain = DATA / "ekonomika-front-matter.txt"
+    assert main(["import", str(plain)]) == 0  # no plan: public at once, as before
+    assert store.zrange(KEYS.articles_all(), 0, -1) == ["tenge-rate-1125"]
+
+
+def test_import_plans_that_cannot_work_store_nothing(
+    cli_env: dict[str, str], store: sync_redis.Redis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _add_channel(cli_env["REDIS_URL"], -1001)
+    assert main(["import", str(SAMPLE), "--at", "2099-11-25T14:30"]) == 1
+    assert capsys.readouterr().err == "error: --at and --next-slot need --channel ID\n"
+    assert main(["import", str(SAMPLE), "--channel", "-1001", "--at", "2001-01-01T10:00"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{SAMPLE}: not imported: 2001-01-01T10:00:00+")
+    assert err.rstrip().endswith("is in the past")
+    assert main(["import", str(SAMPLE), "--channel", "-1002"]) == 1
+    assert capsys.readouterr().err == f"{SAMPLE}: not imported: no channel with id -1002\n"
+    assert not store.exists(KEYS.article("1"))

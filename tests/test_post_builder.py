@@ -29,7 +29,6 @@ SIGNATURE = '<a href="https://t.me/vestnik">Вестник</a>'
 POLITIKA = Rubric(name="Политика", slug="politika", hashtag="#Политика")
 
 SAMPLE_POST = (
-    "#Политика\n"
     "<b>Токаев: Алматы становится международным хабом сотрудничества при\u00a0поддержке ООН</b>"
     "\n\n"
     "Во\u00a0время обращения к\u00a0участникам специальной сессии Генеральной Ассамблеи ООН, "
@@ -39,6 +38,7 @@ SAMPLE_POST = (
     "\n\n"
     "<i>Фото: assembly.kz</i>"
     "\n\n"
+    "#Политика\n"
     '<a href="https://www.inform.kz/ru/tokaev?utm=tg&amp;x=1">Читать полностью</a>\n'
     '<a href="https://t.me/vestnik">Вестник</a>'
 )
@@ -78,7 +78,72 @@ def test_sample_article_yields_exactly_the_expected_post(sample: Article) -> Non
 
 def test_hashtag_is_derived_from_the_article_rubric_without_a_rubric() -> None:
     post = build_post(_article(rubric="В мире"))
-    assert post.text.startswith("#ВМире\n<b>")
+    assert post.text.startswith("<b>Заголовок новости</b>\n\n")
+    assert post.text.endswith("\n\n#ВМире")
+
+
+def test_the_first_line_a_notification_shows_is_the_headline(sample: Article) -> None:
+    post = build_post(sample, POLITIKA, template=PostTemplate(signature=SIGNATURE))
+    first_line = plain_text(post.text).split("\n")[0]
+    assert first_line == typograph(sample.headline)
+    # the rubric hashtag closes the text, above the read-more link and the signature
+    assert plain_text(post.text).endswith("#Политика\nЧитать полностью\nВестник")
+
+
+def test_a_channel_may_put_the_hashtag_on_top() -> None:
+    post = build_post(_article(), POLITIKA, template=PostTemplate(hashtag_position="top"))
+    assert post.text.startswith("#Политика\n<b>Заголовок новости</b>\n\n")
+    assert post.text.count("#Политика") == 1
+
+
+def test_a_breaking_post_starts_with_the_channel_marker_before_the_headline() -> None:
+    article = _article()
+    post = build_post(article, POLITIKA, breaking=True)
+    assert post.text.startswith("⚡️ Срочно: <b>Заголовок новости</b>\n\n")
+    assert plain_text(post.text).split("\n")[0] == "⚡️ Срочно: Заголовок новости"
+    assert post.length == telegram_length(post.text)
+    # the marker is the channel's: an emoji alone stands as it is, text is escaped
+    own = build_post(article, template=PostTemplate(breaking_marker="⚡️"), breaking=True)
+    assert own.text.startswith("⚡️ <b>Заголовок новости</b>")
+    odd = build_post(article, template=PostTemplate(breaking_marker="<Молния>"), breaking=True)
+    assert odd.text.startswith("&lt;Молния&gt; <b>")
+    check_html(odd.text)
+    none = build_post(article, template=PostTemplate(breaking_marker=None), breaking=True)
+    assert none.text.startswith("<b>Заголовок новости</b>")
+    # an ordinary post has no marker
+    assert build_post(article, POLITIKA).text.startswith("<b>Заголовок новости</b>")
+
+
+def test_the_breaking_marker_is_kept_when_the_caption_is_full() -> None:
+    article = _article(headline="Заголовок " * 200, photo_file_id="f")
+    post = build_post(article, breaking=True)
+    assert post.length <= CAPTION_LIMIT
+    assert post.text.startswith("⚡️ Срочно: <b>Заголовок Заголовок")
+    check_html(post.text)
+
+
+def test_link_preview_follows_the_channel_setting() -> None:
+    article = _article(source_url="https://x.kz/a?b=1&c=2")
+    below = build_post(article).link_preview
+    assert below is not None
+    assert (below.is_disabled, below.url, below.show_above_text) == (
+        False,
+        "https://x.kz/a?b=1&c=2",
+        False,
+    )
+    above = build_post(article, template=PostTemplate(link_preview="above")).link_preview
+    assert above is not None and (above.url, above.show_above_text) == (article.source_url, True)
+    off = build_post(article, template=PostTemplate(link_preview="off")).link_preview
+    assert off is not None and off.is_disabled
+    # no usable source link: no preview at all (never the signature's link by default)
+    template = PostTemplate(link_preview="above", signature=SIGNATURE)
+    for source in (None, "javascript:alert(1)"):
+        chosen = build_post(_article(source_url=source), template=template).link_preview
+        assert chosen is not None and chosen.is_disabled
+    # a full article is a text message too; a photo post has no link preview to choose
+    full = build_full_post(article, template=PostTemplate(link_preview="above")).link_preview
+    assert full is not None and full.show_above_text
+    assert build_post(_article(source_url="https://x.kz/a", photo_file_id="f")).link_preview is None
 
 
 def test_photo_url_makes_a_photo_post_and_no_photo_a_text_message() -> None:
@@ -201,7 +266,7 @@ def test_headline_and_credit_are_kept_when_the_lead_has_no_room() -> None:
     headline = "Очень длинный заголовок " * 41  # 983 characters: no room left for a lead
     post = build_post(_article(headline=headline, lead="Лид. " * 100, photo_file_id="f"))
     assert post.length <= CAPTION_LIMIT
-    assert f"\n{headline.strip()}\n" in plain_text(post.text)
+    assert plain_text(post.text).startswith(f"{headline.strip()}\n")
     assert "<i>Фото: assembly.kz</i>" in post.text
     assert "Лид" not in post.text
 
@@ -266,10 +331,21 @@ def test_full_post_has_every_paragraph_of_the_sample(sample: Article) -> None:
     assert post.method == "sendMessage"
     assert post.photo is None
     shown = plain_text(post.text)
-    # head | lead | body paragraphs | credit | link
-    assert shown.count("\n\n") == 1 + len(sample.body) + 2
+    # head | lead | body paragraphs | byline | credit | link
+    assert shown.count("\n\n") == 1 + len(sample.body) + 3
     assert "«Таза Қазақстан»" in shown
     assert shown.endswith("Читать полностью")
+    assert "<i>Текст и\u00a0фото: Елена Беляева</i>\n\n<i>Фото: assembly.kz</i>" in post.text
+
+
+def test_the_full_post_names_its_author_the_channel_post_does_not() -> None:
+    article = _article(author="Айгерим Садыкова", author_photo_credit="Ержан Ахметов")
+    full = plain_text(build_full_post(article).text)
+    assert "Текст: Айгерим Садыкова, фото: Ержан Ахметов" in full
+    assert "Садыкова" not in plain_text(build_post(article).text)
+    alone = plain_text(build_full_post(_article(author="Редакция")).text)
+    assert "Автор: Редакция" in alone
+    assert "Автор" not in plain_text(build_full_post(_article()).text)
 
 
 def test_full_post_is_cut_by_paragraphs_then_sentences_and_keeps_the_link() -> None:
@@ -279,7 +355,7 @@ def test_full_post_is_cut_by_paragraphs_then_sentences_and_keeps_the_link() -> N
     assert post.length <= MESSAGE_LIMIT
     check_html(post.text)
     blocks = plain_text(post.text).split("\n\n")
-    assert blocks[-1] == "Читать полностью"
+    assert blocks[-1] == "#Политика\nЧитать полностью"
     assert blocks[-2] == "Фото: assembly.kz"
     text_blocks = blocks[2:-2]
     assert all(b == paragraph.strip() for b in text_blocks[:-1])
@@ -308,9 +384,11 @@ _ARTICLES = st.builds(
 
 
 @settings(max_examples=200, deadline=None)
-@given(_ARTICLES, st.booleans())
-def test_any_article_builds_valid_html_within_its_limit(article: Article, full: bool) -> None:
-    post = build_full_post(article) if full else build_post(article)
+@given(_ARTICLES, st.booleans(), st.booleans())
+def test_any_article_builds_valid_html_within_its_limit(
+    article: Article, full: bool, breaking: bool
+) -> None:
+    post = build_full_post(article) if full else build_post(article, breaking=breaking)
     check_html(post.text)
     limit = CAPTION_LIMIT if post.method == "sendPhoto" else MESSAGE_LIMIT
     assert post.length == telegram_length(post.text) <= limit

@@ -153,6 +153,80 @@ async def test_counter_skips_an_id_taken_explicitly(repo: ArticleRepo) -> None:
     assert (await repo.store(make(3))).article_id == "3"
 
 
+class Asked:
+    """A `may_touch` answer that records which stored article it was asked about."""
+
+    def __init__(self, answer: bool) -> None:
+        self.answer = answer
+        self.asked: list[str] = []
+
+    async def __call__(self, article_id: str) -> bool:
+        self.asked.append(article_id)
+        return self.answer
+
+
+async def test_same_source_the_caller_may_not_touch_is_stored_apart(
+    repo: ArticleRepo, redis: Redis, keys: Keys
+) -> None:
+    source = "https://example.kz/news/b1"
+    theirs = await repo.store(make(1, source_url=source))
+    asked = Asked(False)
+    mine = await repo.store(make(2, source_url=source), may_touch=asked)
+    assert asked.asked == [theirs.article_id]
+    assert (mine.is_new, mine.changed, mine.apart_from) == (True, False, theirs.article_id)
+    assert mine.article_id != theirs.article_id
+    kept = await repo.get(theirs.article_id)
+    assert kept is not None and kept.headline == "Заголовок 1"
+    assert await redis.hget(keys.article_sources(), source) == theirs.article_id
+    stored = await repo.get(mine.article_id)
+    assert stored is not None and stored.source_url == source  # the link itself stays
+    again = await repo.store(make(3, source_url=source), may_touch=Asked(True))
+    assert again.article_id == theirs.article_id  # the next import still finds theirs
+
+
+async def test_same_content_the_caller_may_not_touch_is_stored_apart(
+    repo: ArticleRepo, redis: Redis, keys: Keys
+) -> None:
+    theirs = await repo.store(make(1))
+    mine = await repo.store(make(1), may_touch=Asked(False))
+    assert (mine.is_new, mine.duplicate_of, mine.apart_from) == (True, None, theirs.article_id)
+    assert await repo.count() == 2
+    assert await redis.hget(keys.article_hashes(), theirs.article.content_hash) == (
+        theirs.article_id
+    )
+    shared = await repo.store(make(1), may_touch=Asked(True))
+    assert shared.duplicate_of == theirs.article_id
+
+
+async def test_an_explicit_id_the_caller_may_not_touch_is_stored_apart(
+    repo: ArticleRepo,
+) -> None:
+    await repo.store(make(1, id="tenge-1125"))
+    mine = await repo.store(make(2, id="tenge-1125"), may_touch=Asked(False))
+    assert (mine.article_id, mine.apart_from) == ("1", "tenge-1125")
+    kept = await repo.get("tenge-1125")
+    assert kept is not None and kept.headline == "Заголовок 1"
+
+
+async def test_a_new_article_asks_nobody(repo: ArticleRepo) -> None:
+    asked = Asked(False)
+    result = await repo.store(make(1, source_url="https://example.kz/news/1"), may_touch=asked)
+    assert (result.is_new, result.apart_from, asked.asked) == (True, None, [])
+
+
+async def test_an_explicit_id_does_not_take_over_another_articles_source(
+    repo: ArticleRepo, redis: Redis, keys: Keys
+) -> None:
+    source = "https://example.kz/news/1"
+    first = await repo.store(make(1, source_url=source))
+    other = await repo.store(make(2, id="mine", source_url=source))
+    assert other.article_id == "mine"
+    assert await redis.hget(keys.article_sources(), source) == first.article_id
+    await repo.delete(first.article_id)
+    await repo.store(make(3, id="mine", source_url=source))  # the owner is gone: it may
+    assert await redis.hget(keys.article_sources(), source) == "mine"
+
+
 async def test_lists_are_newest_first_by_published_time(repo: ArticleRepo) -> None:
     for n in range(25):
         rubric = "Политика" if n % 2 else "Экономика"
@@ -229,8 +303,14 @@ async def test_retention_purge(repo: ArticleRepo, redis: Redis, keys: Keys, cloc
     await repo.store(make(9))  # imported long ago, never published: old as well
     await redis.sadd(keys.article_terms("1"), "слово")
     await redis.zadd(keys.search_term("слово"), {"1": 1.0})
-    removed = await repo.purge_older_than(T0 - timedelta(days=365))
+    forgotten: list[tuple[str, bool]] = []
+
+    async def forget(article_id: str) -> None:  # runs while the article is still there
+        forgotten.append((article_id, await repo.get(article_id) is not None))
+
+    removed = await repo.purge_older_than(T0 - timedelta(days=365), forget=forget)
     assert removed == 4
+    assert sorted(forgotten) == [("1", True), ("2", True), ("3", True), ("6", True)]
     remaining = [a.headline for a in await repo.list_latest(None, 0, 10)]
     assert remaining == ["Заголовок 3", "Заголовок 4"]
     assert set(await redis.hvals(keys.article_hashes())) == {"4", "5"}
@@ -242,12 +322,16 @@ async def test_retention_purge(repo: ArticleRepo, redis: Redis, keys: Keys, cloc
         keys.article_seq(),
     }
     assert not await redis.exists(keys.search_term("слово"), keys.article_terms("1"))
-    assert await repo.purge_older_than(T0 - timedelta(days=365)) == 0
+    assert await repo.purge_older_than(T0 - timedelta(days=365), forget=forget) == 0
 
 
 async def test_purge_skips_stale_index_entries(repo: ArticleRepo, redis: Redis, keys: Keys) -> None:
     await redis.zadd(keys.articles_all(), {"ghost": 1.0})
-    assert await repo.purge_older_than(T0) == 0
+
+    async def forget(article_id: str) -> None:
+        pass
+
+    assert await repo.purge_older_than(T0, forget=forget) == 0
     assert await redis.zcard(keys.articles_all()) == 0
 
 

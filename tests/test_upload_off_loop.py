@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from bot.article_format import parse_article
 from bot.articles.service import ArticleService
 from bot.clock import VirtualClock
+from bot.desk.article_rights import ArticleRights
 from bot.desk.drafts import DraftService
 from bot.offload import INLINE_LIMIT
 from bot.publishing.service import PublishingService
@@ -93,6 +94,7 @@ def uploads(redis: Redis, keys: Keys, parser: WatchedParser) -> dict[str, Upload
         cast(PublishingService, None),  # an upload only makes a draft: no publishing
         clock,
         {"rubrics": rubrics},
+        cast(ArticleRights, None),  # nor rights over articles already out
         parse=parser,
     )
     return {

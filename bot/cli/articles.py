@@ -16,18 +16,23 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+if TYPE_CHECKING:  # each command imports what it uses: `typograph` needs no Redis, no settings
+    from redis.asyncio import Redis
 
-from bot.article_format import ArticleFormatError, parse_article
-from bot.config import Settings, load_settings
-from bot.redis_conn import open_redis
-from bot.redis_server import running_embedded_url
-from storage.models.article import Rubric
+    from bot.config import Settings
+    from storage.models.article import Rubric
 
 __all__ = ["cli_redis", "cli_services", "preview_rubric", "register", "running_embedded_url"]
+
+
+def running_embedded_url(directory: Path) -> str | None:
+    """The URL of the embedded Redis a live Vestnik process runs in `directory`, if any."""
+    from bot.redis_server import running_embedded_url as running
+
+    return running(directory)
+
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +44,19 @@ def register(sub: Any) -> None:
         help="import article files (prints each id; set REDIS_URL to share a running bot's Redis)",
     )
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument(
+        "--channel",
+        type=int,
+        metavar="ID",
+        help="also queue each article in this channel; it stays unseen by readers until out",
+    )
+    when = imp.add_mutually_exclusive_group()
+    when.add_argument(
+        "--at", metavar="ISO_TIME", help="with --channel: publish at this time (2026-11-25T14:30)"
+    )
+    when.add_argument(
+        "--next-slot", action="store_true", help="with --channel: the next slot (the default)"
+    )
     imp.set_defaults(handler=_import)
     preview = sub.add_parser("preview", help="show the HTML post an article file would become")
     preview.add_argument("file", type=Path, metavar="FILE")
@@ -50,17 +68,45 @@ def register(sub: Any) -> None:
 
 # --- import ------------------------------------------------------------------------------
 async def _import(args: argparse.Namespace) -> int:
+    from bot.config import load_settings
+
     settings = load_settings()
+    try:
+        plan = _plan(args, settings)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     failed = 0
     async with cli_redis(settings) as redis, cli_services(settings, redis) as services:
         service = services["article_service"]
         for path in args.files:
-            failed += not await _import_one(service, path)
+            failed += not await _import_one(service, path, plan)
     return 1 if failed else 0
 
 
-async def _import_one(service: Any, path: Path) -> bool:
-    """Import one file, print its outcome; False when the file was bad or not stored.
+def _plan(args: argparse.Namespace, settings: Settings) -> Any:
+    """The import's plan (`--channel` with `--at` or `--next-slot`), or None."""
+    from zoneinfo import ZoneInfo
+
+    from bot.articles.service import Plan
+    from bot.cli.publishing import parse_at
+    from bot.publishing.errors import PublishingError
+
+    if args.channel is None:
+        if args.at or args.next_slot:
+            raise ValueError("--at and --next-slot need --channel ID")
+        return None
+    if not args.at:
+        return Plan(args.channel, "next_slot")
+    try:
+        return Plan(args.channel, "at", parse_at(args.at, ZoneInfo(settings.timezone)))
+    except PublishingError as exc:
+        raise ValueError(exc.message) from None
+
+
+async def _import_one(service: Any, path: Path, plan: Any = None) -> bool:
+    """Import one file (and queue it as `plan` says), print its outcome; False when the
+    file was bad, not stored or not queued.
 
     Redis failing midway costs only the files it fails for: each gets one line on stderr
     (nothing of it was stored: an article and its rubric are written in one step) and the
@@ -71,10 +117,18 @@ async def _import_one(service: Any, path: Path) -> bool:
     except OSError as exc:
         print(f"{path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return False
+    from redis.exceptions import RedisError
+
+    from bot.article_format import ArticleFormatError
+    from bot.publishing.errors import PublishingError
+
     try:
-        result = await service.import_text(data, source=str(path))
+        result = await service.import_text(data, source=str(path), plan=plan)
     except ArticleFormatError as exc:
         print(exc.location(), file=sys.stderr)
+        return False
+    except PublishingError as exc:
+        print(f"{path}: not imported: {exc.message}", file=sys.stderr)
         return False
     except RedisError as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
@@ -85,6 +139,20 @@ async def _import_one(service: Any, path: Path) -> bool:
         print(
             f"{path}: warning: {name} failed to handle the article (see the log)", file=sys.stderr
         )
+    return _report_plan(path, result) if plan is not None else True
+
+
+def _report_plan(path: Path, result: Any) -> bool:
+    """One line per planned post, or why the article was not queued (False)."""
+    if result.not_queued is not None:
+        print(
+            f"{path}: article {result.article_id} not queued: {result.not_queued.message}",
+            file=sys.stderr,
+        )
+        return False
+    hidden = "" if result.article.is_public else " (not public until it is out)"
+    for post in result.posts:
+        print(f"{path}: post {post.id} -> {post.chat_id} [{post.mode}, {post.state}]{hidden}")
     return True
 
 
@@ -105,6 +173,8 @@ async def cli_redis(settings: Settings) -> AsyncIterator[Redis]:
     starting a second server on the same AOF files would corrupt them. Only when none runs
     is the embedded server started (and stopped afterwards).
     """
+    from bot.redis_conn import open_redis
+
     async with open_redis(settings) as redis:
         yield redis
 
@@ -152,6 +222,8 @@ async def cli_services(settings: Settings, redis: Redis) -> AsyncIterator[dict[s
 
 # --- preview and typograph -----------------------------------------------------------------
 async def _preview(args: argparse.Namespace) -> int:
+    from bot.article_format import ArticleFormatError, parse_article
+    from bot.config import load_settings
     from bot.formatting.post import build_post
 
     settings = load_settings()
@@ -185,6 +257,9 @@ async def preview_rubric(settings: Settings, name: str) -> Rubric:
     is set or a running bot owns the embedded Redis, the registry is read (never written);
     without any Redis the configured rubrics decide.
     """
+    from redis.asyncio import Redis
+    from redis.exceptions import RedisError
+
     from bot.redis_conn import embedded_dir
     from bot.redis_server import embedded_owner
     from storage.keys import Keys

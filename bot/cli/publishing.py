@@ -12,20 +12,18 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.clock import SystemClock
-from bot.config import Settings, load_settings
 from bot.publishing.errors import PublishingError
-from bot.publishing.service import ChannelOverview, PublishingService
-from bot.publishing.wiring import build_publisher
-from bot.redis_conn import open_redis
-from storage.keys import Keys
-from storage.ledger import LedgerRepo
-from storage.models.delivery import LedgerEntry
-from storage.models.queue import PostMode, QueuedPost
-from storage.outbox import OutboxRepo
+
+if TYPE_CHECKING:  # imported when a command runs: `vestnik --help` needs none of them
+    from bot.config import Settings
+    from bot.publishing.service import ChannelOverview, PublishingService
+    from storage.ledger import LedgerRepo
+    from storage.models.delivery import LedgerEntry
+    from storage.models.queue import PostMode, QueuedPost
 
 
 def register(sub: Any) -> None:
@@ -40,8 +38,12 @@ def register(sub: Any) -> None:
         "--at", metavar="ISO_TIME", help="publish at this time (e.g. 2026-11-25T14:30)"
     )
     when.add_argument("--next-slot", action="store_true", help="the channel's next slot (default)")
-    when.add_argument("--breaking", action="store_true", help="publish at once, with sound")
-    p.add_argument("--pin", action="store_true", help="pin the breaking post")
+    when.add_argument(
+        "--breaking",
+        action="store_true",
+        help="publish at once, with sound and the channel's marker; pinned where the channel"
+        " pins breaking news (its /breaking setting, as for the desk's «Срочно»)",
+    )
     p.set_defaults(handler=_queue)
     p = sub.add_parser("ledger", help="where and when an article was published, or why not")
     p.add_argument("article_id")
@@ -71,6 +73,14 @@ class Tools:
 
 @asynccontextmanager
 async def _tools() -> AsyncIterator[Tools]:
+    from bot.clock import SystemClock
+    from bot.config import load_settings
+    from bot.publishing.wiring import build_publisher
+    from bot.redis_conn import open_redis
+    from storage.keys import Keys
+    from storage.ledger import LedgerRepo
+    from storage.outbox import OutboxRepo
+
     settings = load_settings()
     async with open_redis(settings) as redis:
         keys = Keys(settings.redis_prefix)
@@ -84,6 +94,18 @@ async def _tools() -> AsyncIterator[Tools]:
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return 1
+
+
+def _not_an_id(value: str) -> int | None:
+    """Exit 1 with one line when `value` cannot be an article id (a file path, say)."""
+    from storage.models.article import is_article_id
+
+    if is_article_id(value):
+        return None
+    hint = "ids are what `vestnik import` prints, e.g. 42"
+    if Path(value).is_file():
+        hint += f"; to import this file run: vestnik import {value}"
+    return _fail(f"{value!r} is not an article id ({hint})")
 
 
 async def _channels(args: argparse.Namespace) -> int:
@@ -112,13 +134,13 @@ def _channel_line(row: ChannelOverview, tools: Tools) -> str:
 
 
 async def _queue(args: argparse.Namespace) -> int:
+    if (refused := _not_an_id(args.article_id)) is not None:
+        return refused
     mode: PostMode = "breaking" if args.breaking else "at" if args.at else "next_slot"
     async with _tools() as tools:
         try:
-            at = _parse_at(args.at, tools.tz) if args.at else None
-            posts = await tools.publisher.queue_article(
-                args.article_id, args.channel, mode, at=at, pin=args.pin
-            )
+            at = parse_at(args.at, tools.tz) if args.at else None
+            posts = await tools.publisher.queue_article(args.article_id, args.channel, mode, at=at)
         except PublishingError as exc:
             return _fail(exc.message)
         for post in posts:
@@ -126,7 +148,8 @@ async def _queue(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_at(text: str, tz: ZoneInfo) -> datetime:
+def parse_at(text: str, tz: ZoneInfo) -> datetime:
+    """An ISO time from the command line; without an offset it is in `tz` (TIMEZONE)."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -151,6 +174,8 @@ def _post_line(post: QueuedPost, eta: float | None, tools: Tools) -> str:
 
 
 async def _ledger(args: argparse.Namespace) -> int:
+    if (refused := _not_an_id(args.article_id)) is not None:
+        return refused
     async with _tools() as tools:
         article = await tools.publisher.articles.get(args.article_id)
         entries = await tools.ledger.entries(args.article_id)
@@ -183,6 +208,8 @@ def _entry_line(entry: LedgerEntry, title: str, tools: Tools) -> str:
 
 
 async def _retract(args: argparse.Namespace) -> int:
+    if (refused := _not_an_id(args.article_id)) is not None:
+        return refused
     async with _tools() as tools:
         try:
             result = await tools.publisher.retract_article(args.article_id)

@@ -16,6 +16,7 @@ other than the photo file_id cache.
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 import re
@@ -45,12 +46,13 @@ from aiogram.methods import (
     SendMessage,
     SendPhoto,
 )
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardMarkup, LinkPreviewOptions, Message
 
 from bot.delivery.photos import PhotoKeys, is_file_path
+from bot.delivery.replies import engine_calls
 from storage.file_ids import FileIdCache
 from storage.models.delivery import DeliveryJob
-from storage.models.post import Post
+from storage.models.post import LinkPreview, Post
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +145,14 @@ class Sender:
             await self.file_ids.get_many([await self._photos.key(src) for src in sources])
 
     async def deliver(self, job: DeliveryJob) -> Result:
-        """One attempt at the job; never raises for a Telegram or network error."""
+        """One attempt at the job; never raises for a Telegram or network error.
+
+        Its calls are the engine's own (paced and retried by the engine, not by the
+        `ReplyPacer` every other call goes through)."""
+        with engine_calls():
+            return await self._deliver(job)
+
+    async def _deliver(self, job: DeliveryJob) -> Result:
         try:
             return await self._attempt(job, migrations=0)
         except TelegramRetryAfter as exc:
@@ -219,6 +228,7 @@ class Sender:
             job.chat_id,
             text,
             parse_mode=parse_mode,
+            link_preview_options=preview_options(post),
             disable_notification=_silent(job),
             reply_markup=_markup(job),
             allow_paid_broadcast=self._paid(),
@@ -340,6 +350,7 @@ class Sender:
                 chat_id=job.chat_id,
                 message_id=job.message_id,
                 parse_mode=mode,
+                link_preview_options=preview_options(post),
                 reply_markup=markup,
             )
 
@@ -360,10 +371,26 @@ def _silent(job: DeliveryJob) -> bool | None:
     return True if job.silent else None
 
 
+def preview_options(post: Post) -> LinkPreviewOptions | None:
+    """The post's `link_preview_options` (None: left out, Telegram's default)."""
+    return None if post.link_preview is None else _preview_options(post.link_preview)
+
+
+@functools.lru_cache(maxsize=256)
+def _preview_options(chosen: LinkPreview) -> LinkPreviewOptions:
+    """aiogram's options for a preview choice, made once per choice (a fan-out sends the
+    same one to every reader)."""
+    return LinkPreviewOptions(**chosen.model_dump(exclude_defaults=True))
+
+
 def _markup(job: DeliveryJob) -> InlineKeyboardMarkup | None:
-    if job.reply_markup is None:
+    """The job's own keyboard, else its post's (a fan-out's buttons live in the payload)."""
+    markup = job.reply_markup
+    if markup is None and job.post is not None:
+        markup = job.post.reply_markup
+    if markup is None:
         return None
-    return InlineKeyboardMarkup.model_validate(job.reply_markup)
+    return InlineKeyboardMarkup.model_validate(markup)
 
 
 def _is_parse_error(description: str) -> bool:
@@ -402,5 +429,5 @@ def _bad_request(job: DeliveryJob, description: str) -> Failed:
 
 __all__ = [
     "Failed", "FloodHook", "MigrateHook", "PaceHook", "Result", "Retry", "Sender", "Sent",
-    "response_types", "strip_html",
+    "preview_options", "response_types", "strip_html",
 ]  # fmt: skip

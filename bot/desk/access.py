@@ -32,6 +32,7 @@ from bot.desk.keyboards import (
     SubmitDraft,
 )
 from bot.desk.roles import RoleService
+from bot.digits import is_digits
 from bot.publishing.errors import PublishingError
 from storage.models.roles import Role
 
@@ -127,8 +128,25 @@ class DeskGate(BaseMiddleware):
             await _locale_into(data, user)
         result = await handler(event, data)
         if result is UNHANDLED and roles is not None and user is not None:
-            await self._audit_fallthrough(roles, user, event, data.get("desk"))
+            refused = await self._audit_fallthrough(roles, user, event, data.get("desk"))
+            if refused and isinstance(event, Message):
+                return await self._throttled(roles, user, data, result)
         return result
+
+    async def _throttled(
+        self, roles: RoleService, user: User, data: dict[str, Any], result: Any
+    ) -> Any:
+        """Let the subscribers answer a refused command («Команды … нет») only while the
+        person's refusal replies are within the limit; then one «подождите», then nothing
+        (returning a handled result stops the update here)."""
+        verdict = await roles.audit.refusal_reply(user.id)
+        if verdict == "reply":
+            return result
+        if verdict == "notice":
+            i18n = data["i18n"]
+            text = i18n("desk.refusals.slow_down", data.get("locale") or i18n.default_locale)
+            await data["bot"].send_message(user.id, text, parse_mode=None)
+        return None
 
     async def _learn(self, roles: RoleService, user: User, now: float) -> None:
         """Record @username -> id, at most once per `_SEEN_TTL` per user and process.
@@ -148,10 +166,11 @@ class DeskGate(BaseMiddleware):
 
     async def _audit_fallthrough(
         self, roles: RoleService, user: User, event: Any, desk: Any
-    ) -> None:
+    ) -> bool:
+        """Audit a package command or button a non-member tried; whether it was one."""
         found = await self._refused_action(event, desk)
         if found is None:
-            return
+            return False
         action, chat_id = found
         await roles.audit.record(
             user.id,
@@ -162,6 +181,7 @@ class DeskGate(BaseMiddleware):
             name=user.first_name,
             username=user.username,
         )
+        return True
 
     async def _refused_action(self, event: Any, desk: Any) -> tuple[str, int | None] | None:
         """What a non-member tried (`/slots`, `/queue:cancel`) and the channel it names."""
@@ -226,7 +246,7 @@ async def _named_channel(text: str | None, desk: Any) -> int | None:
     if len(words) < 2 or desk is None:
         return None
     ref = words[1]
-    if not (ref.startswith("@") or (ref.startswith("-") and ref[1:].isdigit())):
+    if not (ref.startswith("@") or (ref.startswith("-") and is_digits(ref[1:]))):
         return None
     wanted = ref.lstrip("@").lower()
     for channel in await desk.channels.all():

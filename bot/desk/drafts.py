@@ -11,18 +11,20 @@ workflow data, filled as each feature is built).
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
 
 from bot.article_format import ArticleParser, parse_article
+from bot.articles.service import Plan
 from bot.clock import Clock
+from bot.desk.article_rights import ArticleRights
+from bot.desk.audit import Actor
+from bot.desk.forwarded import Entity, read_forward
 from bot.offload import off_loop
-from bot.publishing.errors import PublishingError
 from bot.publishing.render import render, rubric_of
 from bot.publishing.service import PublishingService
 from storage.channels import ChannelRepo
@@ -52,6 +54,8 @@ class Submitted:
 
     article_id: str
     posts: list[QueuedPost]
+    apart_from: str | None = None
+    updated: bool = False  # it replaced an article already out there: its copies are edited
 
 
 def is_url(text: str) -> bool:
@@ -69,6 +73,7 @@ class DraftService:
         publisher: PublishingService,
         clock: Clock,
         services: Mapping[str, Any],
+        rights: ArticleRights,
         *,
         parse: ArticleParser = parse_article,
     ) -> None:
@@ -77,6 +82,7 @@ class DraftService:
         self._publisher = publisher
         self._clock = clock
         self._services = services
+        self._rights = rights
         self._parse = parse
 
     def _service(self, name: str) -> Any:
@@ -141,11 +147,18 @@ class DraftService:
         found: Rubric | None = await repo.get(slug_or_name) or await repo.find(slug_or_name)
         return found
 
-    def to_article(self, draft: Draft, rubric: Rubric | None) -> Article:
-        """The article a draft becomes (typography and escaping happen in the post builder)."""
+    def to_article(
+        self, draft: Draft, rubric: Rubric | None, published_at: datetime | None = None
+    ) -> Article:
+        """The article a draft becomes (typography and escaping happen in the post builder).
+
+        `published_at`: its publication time, now by default; a post for a later slot has
+        none (it is dated by the moment it goes out).
+        """
         if not draft.headline:
             raise DraftError("no_headline")
         return Article(
+            id=draft.article_ref,
             rubric=rubric.name if rubric else (draft.rubric or ""),
             headline=draft.headline,
             lead=draft.lead,
@@ -155,7 +168,7 @@ class DraftService:
             photo_credit=draft.photo_credit,
             source_url=draft.source_url,
             author=draft.author,
-            published_at=self._clock.now(),
+            published_at=published_at,
         ).with_hash()
 
     async def channel(self, draft: Draft) -> Channel:
@@ -169,7 +182,7 @@ class DraftService:
         """The post exactly as the channel will publish it (its template, its rubric)."""
         channel = await self.channel(draft)
         found = await self.rubric(draft.rubric or "")
-        article = self.to_article(draft, found)
+        article = self.to_article(draft, found, self._clock.now())
         rubric = found or await rubric_of(article, self._service("rubrics"))
         return render(article, rubric, channel)
 
@@ -180,71 +193,82 @@ class DraftService:
         """
         article = await off_loop(len(text), partial(self._parse, text, source=source))
         rubric = await self.rubric(article.rubric)
-        draft = await self.start(user_id, origin="txt")
-        return await self.update(
-            draft,
-            rubric=rubric.slug if rubric else article.rubric,
-            headline=article.headline,
-            lead=article.lead,
-            body=list(article.body),
-            photo_url=article.photo_url,
-            photo_credit=article.photo_credit,
-            source_url=article.source_url,
-            author=article.author,
-        )
+        fields = {
+            "rubric": rubric.slug if rubric else article.rubric,
+            "headline": article.headline,
+            "lead": article.lead,
+            "body": list(article.body),
+            "photo_url": article.photo_url,
+            "photo_credit": article.photo_credit,
+            "source_url": article.source_url,
+            "author": article.author,
+            "article_ref": article.id,
+        }
+        _validate(fields)  # before the draft exists: a refused file leaves no empty draft
+        return await self.update(await self.start(user_id, origin="txt"), **fields)
 
     async def from_forward(
-        self, user_id: int, text: str, photo_file_id: str | None, source_url: str | None
+        self,
+        user_id: int,
+        text: str,
+        photo_file_id: str | None,
+        source_url: str | None,
+        entities: Sequence[Entity] = (),
     ) -> Draft:
-        """A draft from a forwarded post: first line the headline, the rest the lead."""
-        lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-        if not lines:
+        """A draft from a forwarded post, read through its formatting (`read_forward`):
+        the bold run is the headline, an italic `Фото: …` the credit, a hashtag the rubric
+        (when it is a registered one), a link on its own line the source."""
+        post = read_forward(text, entities)
+        if not post.headline:
             raise DraftError("empty_forward")
+        rubric = await self.rubric(post.hashtag) if post.hashtag else None
         draft = await self.start(user_id, origin="forward")
         return await self.update(
             draft,
-            headline=lines[0][:MAX_HEADLINE],
-            lead="\n".join(lines[1:])[:MAX_LEAD],
+            rubric=rubric.slug if rubric else None,
+            headline=post.headline[:MAX_HEADLINE],
+            lead=post.lead[:MAX_LEAD],
+            body=post.body,
             photo_file_id=photo_file_id,
-            source_url=source_url,
+            photo_credit=post.photo_credit,
+            source_url=post.source_url or source_url,
         )
 
     async def submit(
-        self,
-        draft: Draft,
-        mode: PostMode,
-        at: datetime | None = None,
-        *,
-        may_publish: Callable[[int], Awaitable[bool]] | None = None,
+        self, draft: Draft, mode: PostMode, at: datetime | None = None, *, actor: Actor
     ) -> Submitted:
         """Import the draft as an article and plan it for its channel; the draft is done.
 
-        Importing routes a new article to every channel publishing its rubric; with
-        `may_publish`, routed copies in channels where the editor has no role are withdrawn
+        The import carries the plan, so a post for a slot or a time is embargoed until it
+        is out: no reader sees it before. It goes through `ArticleRights.import_as`: a draft
+        that matches an article (same source, same content, the file's `id:`) which channels
+        the author has no role in already hold becomes a new article of its own instead of
+        changing or sharing that one. A NEW article is routed to every channel publishing its
+        rubric; its routed copies in channels where the author has no role are withdrawn
         (ledger: skipped, cancelled), so a desk post only goes where its author may publish.
+        An existing article's posts are never withdrawn.
         """
         channel = await self.channel(draft)
         rubric = await self.rubric(draft.rubric or "")
-        article = self.to_article(draft, rubric)
-        result = await self._service("article_service").import_article(article)
+        published_at = at if mode == "at" else None if mode == "next_slot" else self._clock.now()
+        article = self.to_article(draft, rubric, published_at)
+        plan = Plan(channel.id, mode, at)  # a breaking post pins as the channel says
+        result = await self._rights.import_as(actor, article, f"/new:{mode}", plan=plan)
+        refused = result.not_queued
+        if refused is not None and not (result.changed and refused.code == "already_published"):
+            raise refused  # (a corrected version of a published article: its copies are edited)
         article_id = str(result.article_id)
-        posts = await self._publisher.queue_article(
-            article_id, channel.id, mode, at=at, pin=mode == "breaking"
-        )
-        if may_publish is not None:
-            await self._withdraw_elsewhere(article_id, channel.id, may_publish)
+        posts = result.posts
+        if result.is_new:
+            await self._rights.withdraw_fresh_copies(actor, article_id, channel.id)
         await self.update(draft, status="queued", article_id=article_id)
         await self.repo.delete(draft)
-        return Submitted(article_id=article_id, posts=posts)
-
-    async def _withdraw_elsewhere(
-        self, article_id: str, chat_id: int, may_publish: Callable[[int], Awaitable[bool]]
-    ) -> None:
-        for other, post_id in (await self._publisher.queue.links(article_id)).items():
-            if other == chat_id or await may_publish(other):
-                continue
-            with contextlib.suppress(PublishingError):
-                await self._publisher.cancel(post_id)
+        return Submitted(
+            article_id=article_id,
+            posts=posts,
+            apart_from=result.apart_from,
+            updated=result.changed and not posts,
+        )
 
 
 def _validate(changes: Mapping[str, Any]) -> None:

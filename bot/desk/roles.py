@@ -22,6 +22,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 
 from bot.clock import Clock
 from bot.desk.audit import AuditService
+from bot.digits import is_digits
 from storage.channels import ChannelRepo
 from storage.models.channel import Channel
 from storage.models.roles import Invite, Role, role_at_least
@@ -218,12 +219,12 @@ class RoleService:
     async def remember_username(self, username: str | None, user_id: int) -> None:
         """Learn who is behind an @username (from every update the desk sees)."""
         if username:
-            await self.repo.remember_username(username, user_id)
+            await self.repo.remember_username(username, user_id, self._clock.time())
 
     async def resolve_target(self, text: str) -> int | None:
         """A user id from `123456789` or `@username` (known from earlier updates)."""
         value = text.strip()
-        if value.lstrip("-").isdigit():
+        if is_digits(value.lstrip("-")):
             number = int(value)
             return number if number > 0 else None
         match = _TARGET.match(value)

@@ -17,6 +17,7 @@ from aiogram import Bot
 from bot.clock import Clock
 from bot.context import AppContext, Feature
 from bot.desk.admin import DeskAdmin
+from bot.desk.article_rights import ArticleRights
 from bot.desk.audit import AuditService
 from bot.desk.drafts import DraftService
 from bot.desk.progress import ProgressReporter
@@ -34,6 +35,7 @@ class Desk:
     """Everything the editors' and admins' handlers call, in one place."""
 
     drafts: DraftService
+    rights: ArticleRights
     admin: DeskAdmin
     publisher: PublishingService
     channels: ChannelRepo
@@ -70,7 +72,11 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
     """Build roles, audit and the desk from the context and the publishing feature."""
     channels: ChannelRepo = deps.get("channels") or ChannelRepo(ctx.redis, ctx.keys)
     publisher: PublishingService = deps["publisher"]
-    audit = AuditService(AuditRepo(ctx.redis, ctx.keys), ctx.clock)
+    limits = ctx.settings.desk
+    audit_repo = AuditRepo(ctx.redis, ctx.keys, per_actor=limits.refusals_per_hour)
+    audit = AuditService(
+        audit_repo, ctx.clock, replies_per_minute=limits.refusal_replies_per_minute
+    )
     roles = RoleService(
         ctx.bot,
         list(ctx.settings.admin_ids),
@@ -79,8 +85,13 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
         audit,
         ctx.clock,
     )
+    rights = ArticleRights(roles, publisher, channels, deps)
+    drafts = DraftService(
+        DraftRepo(ctx.redis, ctx.keys), channels, publisher, ctx.clock, deps, rights
+    )
     desk = Desk(
-        drafts=DraftService(DraftRepo(ctx.redis, ctx.keys), channels, publisher, ctx.clock, deps),
+        drafts=drafts,
+        rights=rights,
         admin=DeskAdmin(
             deps.get("stats_repo"), deps.get("ledger"), deps.get("subscriptions"), publisher
         ),

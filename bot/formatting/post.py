@@ -2,15 +2,22 @@
 
 Layout (blocks separated by a blank line)::
 
-    #Политика
     <b>Headline</b>
 
     Lead (or, for the full post, the lead and the body paragraphs)
 
+    <i>Текст и фото: Елена Беляева</i>   (the byline: the full post only)
+
     <i>Фото: assembly.kz</i>
 
+    #Политика
     <a href="source">Читать полностью</a>
     signature
+
+The headline comes first because a phone's notification, the chat list and the pinned bar
+show a message's first line. A channel may put the hashtag on top instead (its own line above
+the headline). A breaking post starts with the channel's marker: `⚡️ Срочно: <b>Headline</b>`
+(the marker stays outside the bold, which is the headline alone).
 
 Article text is typographed (if the template says so), cut to fit, then escaped; lengths are
 the ones Telegram counts (code points after entity parsing). A photo post is limited to 1024
@@ -37,14 +44,16 @@ from bot.formatting.typograph import typograph
 from bot.slug import hashtag as rubric_hashtag
 from storage.models.article import Article, Rubric
 from storage.models.channel import TemplateSettings
-from storage.models.post import Post
+from storage.models.post import LinkPreview, Post
 
 __all__ = [
     "CAPTION_LIMIT",
     "MESSAGE_LIMIT",
     "PostTemplate",
+    "breaking_prefix",
     "build_full_post",
     "build_post",
+    "link_preview",
 ]
 
 CAPTION_LIMIT = 1024
@@ -54,6 +63,12 @@ _BLOCK_SEP = "\n\n"
 _MIN_PARAGRAPH_ROOM = 30
 _SAFE_URL = re.compile(r"https?://[^\s<>\"]+\Z", re.I)
 _SPACES = re.compile(r"\s+")
+
+
+# A signature goes under every post, captions (1,024 characters) included: longer than this
+# it would crowd out the lead, or be dropped from photo posts to make them fit. `/signature`
+# refuses a longer one (counted as Telegram counts it); the builder still fits any.
+SIGNATURE_MAX = 200
 
 
 class PostTemplate(TemplateSettings):
@@ -76,18 +91,32 @@ class _Parts:
     """The post's pieces: plain text (escaped on render) or ready HTML (`*_html`)."""
 
     hashtag: str
+    hashtag_on_top: bool
+    marker: str
     headline: str
     paragraphs: tuple[str, ...]
     credit: str
     read_more_html: str
     signature_html: str
+    byline: str = ""
 
     @cached_property
     def html(self) -> str:
         """The post's HTML."""
-        head = "\n".join(x for x in (escape_html(self.hashtag), _wrap("b", self.headline)) if x)
-        footer = "\n".join(x for x in (self.read_more_html, self.signature_html) if x)
-        blocks = [head, *map(escape_html, self.paragraphs), _wrap("i", self.credit), footer]
+        top, end = (self.hashtag, "") if self.hashtag_on_top else ("", self.hashtag)
+        headline = _wrap("b", self.headline)
+        if self.marker:
+            headline = f"{escape_html(self.marker)} {headline}".rstrip()
+        head = "\n".join(x for x in (escape_html(top), headline) if x)
+        tail = (escape_html(end), self.read_more_html, self.signature_html)
+        footer = "\n".join(x for x in tail if x)
+        blocks = [
+            head,
+            *map(escape_html, self.paragraphs),
+            _wrap("i", self.byline),
+            _wrap("i", self.credit),
+            footer,
+        ]
         return _BLOCK_SEP.join(b for b in blocks if b)
 
     @cached_property
@@ -97,22 +126,31 @@ class _Parts:
 
 
 def build_post(
-    article: Article, rubric: Rubric | None = None, *, template: PostTemplate | None = None
+    article: Article,
+    rubric: Rubric | None = None,
+    *,
+    template: PostTemplate | None = None,
+    breaking: bool = False,
 ) -> Post:
-    """The channel/subscriber post: hashtag, bold headline, lead, photo credit, link, signature.
+    """The channel/subscriber post: bold headline, lead, photo credit, hashtag, link, signature.
 
     A photo post (`photo_file_id` or `photo_url`) is a sendPhoto caption (1024 characters),
-    otherwise a sendMessage text (4096). A lead that does not fit is cut at a sentence, else a
-    word, with `…`; the headline and credit are always kept (cut only as a last resort).
+    otherwise a sendMessage text (4096) with the template's link preview. A lead that does
+    not fit is cut at a sentence, else a word, with `…`; the headline and credit are always
+    kept (cut only as a last resort). A `breaking` post carries the template's marker.
     """
     template = template or PostTemplate()
     photo = article.photo_file_id or article.photo_url
     limit = CAPTION_LIMIT if photo else MESSAGE_LIMIT
-    parts = _parts(article, rubric, template, (article.lead,))
+    parts = _parts(article, rubric, template, (article.lead,), breaking=breaking)
     fitted = _fit(parts, limit)
-    method = "sendPhoto" if photo else "sendMessage"
+    if photo:
+        return Post(method="sendPhoto", text=fitted.html, photo=photo, length=fitted.length)
     return Post(
-        method=method, text=fitted.html, parse_mode="HTML", photo=photo, length=fitted.length
+        method="sendMessage",
+        text=fitted.html,
+        length=fitted.length,
+        link_preview=link_preview(article, template),
     )
 
 
@@ -122,22 +160,46 @@ def build_full_post(
     """The whole article as one text message (subscribers' "show full article").
 
     Lead and body paragraphs, cut to 4096 characters by whole paragraphs, then at a sentence;
-    the headline, credit, read-more link and signature are kept.
+    the headline, byline, credit, read-more link and signature are kept.
     """
     template = template or PostTemplate()
     parts = _parts(article, rubric, template, (article.lead, *article.body))
+    fix = typograph if template.typography else _identity
+    parts = replace(parts, byline=fix(_byline(article)))
     fitted = _fit(parts, MESSAGE_LIMIT)
-    return Post(method="sendMessage", text=fitted.html, parse_mode="HTML", length=fitted.length)
+    return Post(
+        method="sendMessage",
+        text=fitted.html,
+        length=fitted.length,
+        link_preview=link_preview(article, template),
+    )
+
+
+def link_preview(article: Article, template: PostTemplate) -> LinkPreview:
+    """The text message's link preview as the channel chose it: the source link's preview
+    above or below the text, or none (also when the article has no usable source link, so
+    Telegram never previews some other link, such as one in the signature)."""
+    url = (article.source_url or "").strip()
+    if template.link_preview == "off" or not _SAFE_URL.match(url):
+        return LinkPreview(is_disabled=True)
+    return LinkPreview(url=url, show_above_text=template.link_preview == "above")
 
 
 def _parts(
-    article: Article, rubric: Rubric | None, template: PostTemplate, paragraphs: Sequence[str]
+    article: Article,
+    rubric: Rubric | None,
+    template: PostTemplate,
+    paragraphs: Sequence[str],
+    *,
+    breaking: bool = False,
 ) -> _Parts:
     """Typographed plain pieces and the template's HTML pieces of one post."""
     fix = typograph if template.typography else _identity
     texts = (p.strip() for p in paragraphs)
     return _Parts(
         hashtag=_hashtag(article, rubric) if template.show_hashtag else "",
+        hashtag_on_top=template.hashtag_position == "top",
+        marker=breaking_prefix(template.breaking_marker) if breaking else "",
         headline=fix(_SPACES.sub(" ", article.headline).strip()),
         paragraphs=tuple(fix(t) for t in texts if t),
         credit=fix(_credit(article, template)) if template.show_credit else "",
@@ -193,10 +255,11 @@ def _shrink_head(parts: _Parts, limit: int) -> _Parts:
 
 
 def _undecorated(parts: _Parts, level: int) -> _Parts:
-    """Level 1 drops the signature, 2 also the read-more link, 3 also the hashtag."""
+    """Level 1 drops the signature and byline, 2 also the read-more link, 3 also the hashtag."""
     return replace(
         parts,
         signature_html="" if level >= 1 else parts.signature_html,
+        byline="" if level >= 1 else parts.byline,
         read_more_html="" if level >= 2 else parts.read_more_html,
         hashtag="" if level >= 3 else parts.hashtag,
     )
@@ -217,10 +280,33 @@ def _share(headline: str, credit: str, room: int) -> tuple[int, int]:
     return room - credit_room, credit_room
 
 
+def breaking_prefix(marker: str | None) -> str:
+    """The marker as it stands before the headline: `⚡️ Срочно:` (a colon after a word;
+    a marker that ends in an emoji or a sign stands as it is: `⚡️`, `Молния!`)."""
+    marker = _SPACES.sub(" ", marker or "").strip()
+    if marker and marker[-1].isalnum():
+        return f"{marker}:"
+    return marker
+
+
 def _hashtag(article: Article, rubric: Rubric | None) -> str:
     if rubric is not None and rubric.hashtag.strip():
         return rubric.hashtag.strip()
     return rubric_hashtag(article.rubric) if article.rubric.strip() else ""
+
+
+def _byline(article: Article) -> str:
+    """Who wrote the article (and took its photos): `Автор: …`, `Текст и фото: …`, or
+    `Текст: …, фото: …` when they differ; empty when the article names nobody."""
+    author = _SPACES.sub(" ", article.author or "").strip()
+    photos = _SPACES.sub(" ", article.author_photo_credit or "").strip()
+    if author and photos:
+        if author.casefold() == photos.casefold():
+            return f"Текст и фото: {author}"
+        return f"Текст: {author}, фото: {photos}"
+    if author:
+        return f"Автор: {author}"
+    return f"Фото: {photos}" if photos else ""
 
 
 def _credit(article: Article, template: PostTemplate) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.publishing.dispatch import PostDispatcher
+from bot.publishing.embargo import Embargoes
 from bot.publishing.errors import PublishingError
 from bot.publishing.parts import Collaborators, PublishingPart
 from bot.publishing.render import render, rubric_of
@@ -36,9 +37,12 @@ _RETRACTED: dict[str, object] = {"state": "cancelled", "reason": "retracted"}
 class Copies(PublishingPart):
     """Acts on an article's copies in every channel."""
 
-    def __init__(self, deps: Collaborators, *, dispatcher: PostDispatcher) -> None:
+    def __init__(
+        self, deps: Collaborators, *, dispatcher: PostDispatcher, embargoes: Embargoes
+    ) -> None:
         super().__init__(deps)
         self.dispatcher = dispatcher
+        self.embargoes = embargoes
 
     async def requeue_refused(self, chat_id: int, job: DeliveryJob, description: str) -> None:
         """Delivery hook: Telegram refused a channel post (403, no rights). The post goes
@@ -75,15 +79,18 @@ class Copies(PublishingPart):
         )
 
     async def edit(self, article: Article) -> list[int]:
-        """Edit every published copy in place with the article's current text; the chat ids.
+        """Edit every channel copy in place with the article's current text; the chat ids.
 
         Copies still on their way are not here: the completed hook (`after_delivery`)
-        edits them once they are out if they were rendered from an older version.
+        edits them once they are out if they were rendered from an older version. Readers'
+        copies (private chats) are the subscribers feature's (`bot.subscribers.copies`).
         """
         article_id = str(article.id)
         edited: list[int] = []
         stamp = int(self.clock.time() * 1000)
         for chat_id, message_id in (await self.ledger.published_copies(article_id)).items():
+            if chat_id > 0:
+                continue  # a reader's copy
             suffix = f"{article.content_hash[:12]}-{stamp}"
             if await self._enqueue_edit(article, chat_id, message_id, suffix):
                 edited.append(chat_id)
@@ -97,17 +104,25 @@ class Copies(PublishingPart):
         if channel is None:
             return False
         article_id = str(article.id)
+        rubric = await rubric_of(article, self.rubrics)
+        breaking = await self._was_breaking(article_id, chat_id)
         job = DeliveryJob(
             id=f"edit-{article_id}-{chat_id}-{suffix}",
             kind="edit",
             chat_id=chat_id,
             article_id=article_id,
             message_id=message_id,
-            post=render(article, await rubric_of(article, self.rubrics), channel),
+            post=render(article, rubric, channel, breaking=breaking),
             content_hash=article.content_hash,
         )
         await self.outbox.enqueue(job)
         return True
+
+    async def _was_breaking(self, article_id: str, chat_id: int) -> bool:
+        """Whether the copy in this chat went out as breaking news (an edit keeps its marker)."""
+        post_id = (await self.queue.links(article_id)).get(chat_id)
+        post = await self.queue.get(post_id) if post_id else None
+        return post is not None and post.mode == "breaking"
 
     async def retract(self, article_id: str) -> RetractResult:
         """Delete every published copy and stop every copy that has not gone out.
@@ -134,11 +149,19 @@ class Copies(PublishingPart):
         copies = await self.ledger.published_copies(article_id)
         for chat_id, message_id in copies.items():
             await self._enqueue_delete(article_id, chat_id, message_id)
+        await self._forget_if_embargoed(article_id)
         return RetractResult(
             deleted=sorted(copies),
             cancelled=sorted(c for c in cancelled if c not in copies),
             following=sorted(c for c in following if c not in copies),
         )
+
+    async def _forget_if_embargoed(self, article_id: str) -> None:
+        """An article retracted before its time leaves no trace for readers: it is deleted
+        (the ledger keeps the operator's record), so no time, post or tick can release it."""
+        article = await self.articles.get(article_id)
+        if article is not None and not article.is_public:
+            await self.articles.delete(article_id)
 
     async def _enqueue_delete(self, article_id: str, chat_id: int, message_id: int) -> None:
         await self.outbox.enqueue(
@@ -185,7 +208,8 @@ class Copies(PublishingPart):
 
     async def after_delivery(self, job: DeliveryJob, message_id: int | None) -> None:
         """Completed hook: a post or edit is out. Delete it if its article was retracted
-        meanwhile; edit it again if the article changed after the job was rendered."""
+        meanwhile; a post lifts its article's embargo; edit it again if the article
+        changed after the job was rendered."""
         if job.kind not in ("channel_post", "edit") or not job.article_id:
             return
         message_id = job.message_id if job.kind == "edit" else message_id
@@ -194,6 +218,8 @@ class Copies(PublishingPart):
         if job.kind == "channel_post" and await self._retracted_meanwhile(job):
             await self._enqueue_delete(job.article_id, job.chat_id, message_id)
             return
+        if job.kind == "channel_post":
+            await self.embargoes.release(job.article_id)  # its first post is out
         if job.content_hash is None:
             return
         article = await self.articles.get(job.article_id)

@@ -98,7 +98,7 @@ class PostDispatcher(PublishingPart):
             article_id=post.article_id,
             lane="channel",
             not_before=now,
-            post=render(article, rubric, channel),
+            post=render(article, rubric, channel, breaking=post.mode == "breaking"),
             silent=post.silent,
             pin=post.pin,
             queued_post_id=post.id,

@@ -45,18 +45,18 @@ class PostPlanning(ChannelSettings):
         chat_id: int | None = None,
         mode: PostMode = "next_slot",
         at: datetime | None = None,
-        pin: bool = False,
+        pin: bool | None = None,
     ) -> list[QueuedPost]:
         """Plan an article for one channel, or (chat_id None) every channel routing its rubric.
 
         `mode`: `next_slot` (the channel's queue), `at` (a fixed time, `at` required),
-        `breaking` (now, with sound, pinned if `pin`), `now` (now, like a slot post). Refuses
-        an unknown article or channel and a pair already published (`already_published`).
+        `breaking` (now, with sound and the channel's marker), `now` (now, like a slot post).
+        `pin` None (what the desk and the CLI pass) pins a breaking post where the channel's
+        `pin_breaking` says, and nothing else; True or False decides for every channel.
+        Refuses an unknown article or channel and a pair already published
+        (`already_published`).
         """
-        if mode not in POST_MODES:
-            raise PublishingError(
-                "bad_mode", f"unknown mode {mode!r} (one of {', '.join(POST_MODES)})"
-            )
+        _check_mode(mode)
         article = await self._article(article_id)
         due = self._due(mode, at)
         targets = await self._targets(article, chat_id)
@@ -73,6 +73,14 @@ class PostPlanning(ChannelSettings):
             raise min(refused, key=lambda exc: REFUSALS.index(exc.code))
         self._changed()
         return planned
+
+    async def check_plan(self, chat_id: int, mode: PostMode, at: datetime | None) -> None:
+        """Refuse (with `PublishingError`) a plan `queue_article` would refuse whatever the
+        article: an unknown mode, a missing or past time, an unknown or inactive channel.
+        An import checks its plan before storing anything."""
+        _check_mode(mode)
+        self._due(mode, at)
+        await self._active_channel(chat_id)
 
     async def route_article(self, article_id: str) -> list[QueuedPost]:
         """Queue a newly imported article in every active channel that routes its rubric."""
@@ -106,22 +114,31 @@ class PostPlanning(ChannelSettings):
 
     async def _targets(self, article: Article, chat_id: int | None) -> list[Channel]:
         if chat_id is not None:
-            channel = await self.channel(chat_id)
-            if not channel.active:
-                raise PublishingError(
-                    "channel_inactive", f"channel {chat_id} is inactive ({channel.inactive_reason})"
-                )
-            return [channel]
+            return [await self._active_channel(chat_id)]
         slug = (await rubric_of(article, self.rubrics)).slug
         routed = [c for c in await self.channels.active() if c.routes(slug)]
         if not routed:
             raise PublishingError("no_channels", f"no active channel publishes rubric {slug!r}")
         return routed
 
+    async def _active_channel(self, chat_id: int) -> Channel:
+        channel = await self.channel(chat_id)
+        if not channel.active:
+            raise PublishingError(
+                "channel_inactive", f"channel {chat_id} is inactive ({channel.inactive_reason})"
+            )
+        return channel
+
     async def _plan(
-        self, article_id: str, channel: Channel, mode: PostMode, due: float | None, pin: bool
+        self,
+        article_id: str,
+        channel: Channel,
+        mode: PostMode,
+        due: float | None,
+        wanted_pin: bool | None,
     ) -> QueuedPost:
         """Create the pair's post (or re-plan its pending one) and dispatch it if immediate."""
+        pin = _pins(mode, channel, wanted_pin)
         if await self.ledger.has_published(article_id, channel.id):
             await self._refuse(article_id, channel.id, "already_published")
         existing_id = (await self.queue.links(article_id)).get(channel.id)
@@ -230,6 +247,18 @@ class PostPlanning(ChannelSettings):
         if not await self.queue.move(post, target, await self._score(post)):
             await self._refuse(post.article_id, channel.id, "in_flight")
         return post
+
+
+def _pins(mode: PostMode, channel: Channel, wanted: bool | None) -> bool:
+    """Whether the post is pinned: as asked, else a breaking one where the channel pins them."""
+    if wanted is not None:
+        return wanted
+    return mode == "breaking" and channel.pin_breaking
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in POST_MODES:
+        raise PublishingError("bad_mode", f"unknown mode {mode!r} (one of {', '.join(POST_MODES)})")
 
 
 def _same_plan(post: QueuedPost, mode: PostMode, due: float | None, pin: bool) -> bool:

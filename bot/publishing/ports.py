@@ -7,6 +7,7 @@ and rubric repositories; publishing depends only on these few methods.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from storage.models.article import Article, Rubric
@@ -50,10 +51,38 @@ class Ledger(Protocol):
 
 
 class Articles(Protocol):
-    """Stored articles."""
+    """Stored articles, and the embargo of those queued for later."""
 
     async def get(self, article_id: str) -> Article | None:
         """One article, or None."""
+        ...
+
+    async def delete(self, article_id: str) -> bool:
+        """Remove an article and every index entry of it."""
+        ...
+
+    async def release(self, article_id: str, at: datetime) -> Article | None:
+        """Make an embargoed article public (exactly once); None when it is not embargoed."""
+        ...
+
+    async def due_ids(self, now: datetime) -> list[str]:
+        """Embargoed articles whose own publication time has come."""
+        ...
+
+    async def embargoed_ids(self) -> list[str]:
+        """Embargoed articles (a batch)."""
+        ...
+
+    async def next_release(self) -> float | None:
+        """The earliest own publication time of an embargoed article."""
+        ...
+
+    async def announced(self, article_id: str) -> None:
+        """A released article's readers were told."""
+        ...
+
+    async def unannounced(self, before: float) -> list[str]:
+        """Articles released before `before` whose readers were never told."""
         ...
 
 

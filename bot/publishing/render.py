@@ -31,6 +31,7 @@ def template_of(settings: TemplateSettings) -> PostTemplate:
         raise PublishingError("bad_value", f"invalid post template: {detail}") from None
 
 
-def render(article: Article, rubric: Rubric, channel: Channel) -> Post:
-    """The post exactly as this channel publishes it."""
-    return build_post(article, rubric, template=template_of(channel.template))
+def render(article: Article, rubric: Rubric, channel: Channel, *, breaking: bool = False) -> Post:
+    """The post exactly as this channel publishes it (a `breaking` one with its marker)."""
+    template = template_of(channel.template)
+    return build_post(article, rubric, template=template, breaking=breaking)

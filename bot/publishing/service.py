@@ -14,6 +14,7 @@ from datetime import datetime
 from bot.clock import Clock
 from bot.publishing.copies import Copies, RetractResult
 from bot.publishing.dispatch import PostDispatcher, TickReport
+from bot.publishing.embargo import Embargoes, PublicListener
 from bot.publishing.errors import PublishingError as PublishingError
 from bot.publishing.overview import ChannelOverview, ScheduleReading
 from bot.publishing.parts import Collaborators
@@ -59,15 +60,30 @@ class PublishingService(QueuedPosts, ScheduleReading):
             clock=clock,
         )
         self.dispatcher = PostDispatcher(deps)
-        self.copies = Copies(deps, dispatcher=self.dispatcher)
+        self.embargoes = Embargoes(deps)
+        self.copies = Copies(deps, dispatcher=self.dispatcher, embargoes=self.embargoes)
         self.ticker = Ticker(
             queue=queue, channels=channels, dispatcher=self.dispatcher, grace=grace
         )
 
     # --- the clock-driven decision ------------------------------------------------
     async def tick(self, now: datetime | None = None) -> TickReport:
-        """Serve every slot, interval and timed post due up to `now` (default: the clock)."""
-        return await self.ticker.tick(now or self.clock.now())
+        """Serve every slot, interval and timed post due up to `now` (default: the clock),
+        and lift the embargoes whose time has come."""
+        moment = now or self.clock.now()
+        report = await self.ticker.tick(moment)
+        await self.embargoes.tick(moment)
+        return report
+
+    async def next_due(self) -> float | None:
+        """The earliest time a timed or interval post could go out or an embargo lifts
+        (for the scheduler's wake-up)."""
+        times = [t for t in (await super().next_due(), await self.articles.next_release()) if t]
+        return min(times) if times else None
+
+    def add_public_listener(self, listener: PublicListener) -> None:
+        """Call `listener(article)` when an embargoed article becomes public (pushes)."""
+        self.embargoes.listeners.append(listener)
 
     # --- published copies -----------------------------------------------------------
     async def edit_article(self, article_id: str) -> list[int]:

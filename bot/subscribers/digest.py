@@ -36,7 +36,7 @@ DigestRenderer = Callable[[Subscriber, date, list[Article], int], Post]
 
 def in_window(article: Article, start: datetime, end: datetime) -> bool:
     """Whether the article was published in (start, end]."""
-    moment = article.published_at or article.imported_at
+    moment = article.shown_at
     return moment is not None and start < moment <= end
 
 
@@ -105,7 +105,7 @@ class DigestSender:
                 id=f"digest-{sub.user_id}-{day.isoformat()}",
                 kind="digest",
                 chat_id=sub.user_id,
-                article_id=f"digest-{day.isoformat()}",
+                article_id=digest_ledger_id(day),
                 lane="push",
                 post=post,
             )
@@ -119,7 +119,12 @@ class DigestSender:
         for offset in range(0, _SCAN_LIMIT, _SCAN_PAGE):
             page = await self._articles.list_latest(slugs, offset, _SCAN_PAGE)
             found += [a for a in page if in_window(a, start, due_at)]
-            oldest = (page[-1].published_at or page[-1].imported_at) if page else None
+            oldest = page[-1].shown_at if page else None
             if len(page) < _SCAN_PAGE or (oldest is not None and oldest <= start):
                 break
         return found
+
+
+def digest_ledger_id(day: date) -> str:
+    """The ledger id of one local day's digests (`digest-<day>`), one pair per reader."""
+    return f"digest-{day.isoformat()}"

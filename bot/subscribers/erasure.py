@@ -3,7 +3,8 @@
 `SubscriptionRepo.delete_user` removes the subscriptions and settings; this removes what other
 features learned about the reader: their waiting pushes and digests (cancelled, so nothing
 reaches them afterwards), the `@username -> id` entry the desk records for everyone who
-writes in private, and the audit log's refusals of their attempts at desk commands.
+writes in private, the audit log's refusals of their attempts at desk commands, and the rate
+limiter's pacing state for their chat.
 
 Someone who holds a desk role (an owner, an editor of some channel) keeps their desk data:
 /stop ends their reading, not their work, and the newsroom needs their trail and directory
@@ -17,7 +18,7 @@ import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from bot.subscribers.ports import AuditLog, DeskDirectory, JobCanceller
+from bot.subscribers.ports import AuditLog, ChatPacing, DeskDirectory, JobCanceller
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +44,20 @@ class ReaderEraser:
         desk: DeskDirectory,
         audit: AuditLog,
         owners: Collection[int],
+        pacing: ChatPacing | None = None,
     ) -> None:
         self._outbox = outbox
         self._desk = desk
         self._audit = audit
         self._owners = frozenset(owners)
+        self._pacing = pacing
 
     async def erase(self, user_id: int) -> Erased:
         """Cancel the reader's waiting pushes and digests; forget their desk traces unless
         they hold a desk role."""
         jobs = await self._outbox.cancel_chat_jobs(user_id, READER_JOB_KINDS)
+        if self._pacing is not None:
+            await self._pacing.forget_chat(user_id)
         member = await self.is_desk_member(user_id)
         names = refusals = 0
         if not member:

@@ -6,7 +6,7 @@ layers publish (`storage/articles.py`, `storage/rubrics.py`, `storage/outbox.py`
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Protocol
 
 from storage.models.article import Article, Rubric
@@ -65,8 +65,15 @@ class Outbox(Protocol):
         kind: Any,
         article_id: str,
         lane: Any = "push",
+        ref: str | None = None,
+        message_ids: Mapping[int, int] | None = None,
     ) -> int:
-        """Queue one post for many chats, each with its own not-before time."""
+        """Queue one post for many chats, each with its own not-before time (edits: with
+        the message id each chat's job changes)."""
+        ...
+
+    async def replace_payload(self, ref: str, post: Post) -> bool:
+        """Replace a fan-out's shared post (its waiting jobs send the new one)."""
         ...
 
 
@@ -95,6 +102,14 @@ class DeskDirectory(Protocol):
 
     async def forget_usernames(self, user_id: int) -> int:
         """Drop every @username pointing at the user."""
+        ...
+
+
+class ChatPacing(Protocol):
+    """The shared rate limiter's state per chat (`storage.ratelimit.RateLimiter`)."""
+
+    async def forget_chat(self, chat_id: int) -> None:
+        """Drop what the limiter keeps about one chat."""
         ...
 
 

@@ -1,7 +1,9 @@
 """Pushes: a new article goes to its rubric's instant subscribers through the delivery engine.
 
-The listener also keeps the search index in step with imports. Quiet hours never drop a
-push: they set that subscriber's `not_before` to the end of their quiet hours.
+The listener also keeps the search index in step with imports. Only a public article is
+indexed or pushed: an embargoed one (queued for later) is, once publishing releases it
+(`article_public`). Quiet hours never drop a push: they set that subscriber's `not_before`
+to the end of their quiet hours.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.subscribers.copies import ReaderCopies
 from bot.subscribers.ports import Outbox, Rubrics
 from bot.subscribers.search import SearchService
 from bot.subscribers.timemath import quiet_hours_end, zone
@@ -47,7 +50,9 @@ class PushListener:
         clock: Clock,
         settings: Settings,
         build_post: PostBuilder,
+        copies: ReaderCopies | None = None,
     ) -> None:
+        self._copies = copies
         self._subs = subscriptions
         self._rubrics = rubrics
         self._outbox = outbox
@@ -57,11 +62,23 @@ class PushListener:
         self._build_post = build_post
 
     async def article_stored(self, article: Article, *, is_new: bool, changed: bool) -> None:
-        """Index a new or changed article; push a new one to its rubric's subscribers."""
+        """Index a new or changed public article; push a new one to its rubric's
+        subscribers, bring readers' copies of a changed one up to date. An embargoed
+        article waits for `article_public`."""
+        if not article.is_public:
+            return
         if is_new or changed:
             await self._index(article)
         if is_new:
             await self.fan_out(article)
+        elif changed and self._copies is not None:
+            await self._copies.edit(article)
+
+    async def article_public(self, article: Article) -> None:
+        """An embargoed article became public: index it and push it (idempotent: the push
+        job ids are per article and reader)."""
+        await self._index(article)
+        await self.fan_out(article)
 
     async def _index(self, article: Article) -> None:
         try:

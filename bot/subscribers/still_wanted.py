@@ -2,8 +2,10 @@
 
 A push may wait hours for quiet hours to end. When it is due, the delivery engine asks this
 check (`DeliveryEngine.add_send_check`); a reader who left (/stop), unsubscribed from the
-article's rubric or switched to digest only meanwhile does not get it — the engine records
-the push as `skipped` with the reason in the ledger.
+article's rubric or switched to digest only meanwhile does not get it, nor does anyone get
+a push of an article that is stored but not public (embargoed) — the engine records the
+push as `skipped` with the reason in the ledger. A push whose article is gone is left
+alone (nothing to check it against).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from storage.text import slugify
 STOPPED = "stopped"
 UNSUBSCRIBED = "unsubscribed"
 DIGEST_ONLY = "digest_only"
+NOT_PUBLIC = "not_public"
 
 
 class StillWanted:
@@ -41,9 +44,9 @@ class StillWanted:
 
     async def _unwanted_pushes(self, pushes: list[DeliveryJob]) -> dict[str, str]:
         slugs = await self._slugs(j.article_id for j in pushes if j.article_id)
-        checked = [(j, slugs[j.article_id]) for j in pushes if j.article_id in slugs]
+        unwanted = {j.id: NOT_PUBLIC for j in pushes if slugs.get(str(j.article_id)) == ""}
+        checked = [(j, slugs[str(j.article_id)]) for j in pushes if slugs.get(str(j.article_id))]
         states = await self._subs.push_states([(j.chat_id, slug) for j, slug in checked])
-        unwanted: dict[str, str] = {}
         for (job, _), (subscribed, instant) in zip(checked, states, strict=True):
             if not subscribed:
                 unwanted[job.id] = UNSUBSCRIBED
@@ -52,10 +55,11 @@ class StillWanted:
         return unwanted
 
     async def _slugs(self, article_ids: Iterable[str]) -> dict[str, str]:
-        """The rubric slug of each article still stored (as the fan-out computed it)."""
+        """The rubric slug of each article still stored (as the fan-out computed it); an
+        empty slug for one that is not public."""
         slugs: dict[str, str] = {}
         for article_id in sorted(set(article_ids)):
             article = await self._articles.get(article_id)
             if article is not None:
-                slugs[article_id] = slugify(article.rubric)
+                slugs[article_id] = slugify(article.rubric) if article.is_public else ""
         return slugs

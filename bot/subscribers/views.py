@@ -76,7 +76,8 @@ def join_or(i18n: I18n, locale: str, items: list[str]) -> str:
 
 
 def when(i18n: I18n, locale: str, tz: ZoneInfo, moment: datetime | None, now: datetime) -> str:
-    """`сегодня, 09:30` or `24 ноября, 18:00` in the subscriber's time zone."""
+    """`сегодня, 09:30` or `24 ноября, 18:00` in the subscriber's time zone (an article is
+    dated by `Article.shown_at`: its publication time, else when it became public)."""
     if moment is None:
         return i18n("sub.no_date", locale)
     local = moment.astimezone(tz)
@@ -172,7 +173,7 @@ def latest_text(
             num=page.offset + i + 1,
             headline=esc(a.headline),
             rubric=esc(rubric_name(i18n, locale, names, a)),
-            when=when(i18n, locale, tz, a.published_at, now),
+            when=when(i18n, locale, tz, a.shown_at, now),
         )
         for i, a in enumerate(page.articles)
     ]
@@ -203,7 +204,7 @@ def search_text(
         return i18n("sub.search.nothing", locale, query=shown_query)
     lines = [i18n("sub.search.found", locale, n=result.total, query=shown_query)]
     for i, a in enumerate(result.articles):
-        stamp = when(i18n, locale, tz, a.published_at, now)
+        stamp = when(i18n, locale, tz, a.shown_at, now)
         lines.append(
             i18n(
                 "sub.latest.item",
@@ -317,9 +318,8 @@ class DigestView:
         return "\n".join(lines)
 
     def _item(self, locale: str, tz: ZoneInfo, article: Article) -> str:
-        stamp = (
-            article.published_at.astimezone(tz).strftime("%H:%M") if article.published_at else ""
-        )
+        moment = article.shown_at
+        stamp = moment.astimezone(tz).strftime("%H:%M") if moment else ""
         line = self._i18n(
             "sub.digest.item",
             locale,

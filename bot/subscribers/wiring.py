@@ -15,6 +15,7 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 
 from bot.context import AppContext, Feature
 from bot.i18n import I18n
+from bot.subscribers.copies import ReaderCopies, ReaderCopy
 from bot.subscribers.digest import DigestSender
 from bot.subscribers.erasure import ReaderEraser
 from bot.subscribers.push import PushListener
@@ -53,13 +54,15 @@ def bot_commands(i18n: I18n, locale: str) -> list[BotCommand]:
 
 def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
     """Subscriptions, search, the subscriber service, pushes and the digest task."""
-    from bot.formatting.post import build_full_post, build_post
+    from bot.formatting.post import build_full_post
+    from storage.article_embargo import PublicArticles
     from storage.articles import ArticleRepo
     from storage.audit import AuditRepo
     from storage.roles import RoleRepo
     from storage.rubrics import RubricRepo
 
-    articles = ArticleRepo(ctx.redis, ctx.keys)
+    stored = ArticleRepo(ctx.redis, ctx.keys)
+    articles = PublicArticles(stored)  # what readers may see: public articles only
     rubrics = RubricRepo(ctx.redis, ctx.keys, defaults=ctx.settings.rubrics)
     subscriptions = SubscriptionRepo(ctx.redis, ctx.keys)
     search = SearchService(SearchIndex(ctx.redis, ctx.keys), articles, Lemmatizer(shared_morph()))
@@ -69,6 +72,7 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
         RoleRepo(ctx.redis, ctx.keys),
         AuditRepo(ctx.redis, ctx.keys),
         owners=ctx.settings.admin_ids,
+        pacing=deps.get("rate_limiter"),
     )
     service = SubscriberService(
         subscriptions,
@@ -80,13 +84,20 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
         aliases=RubricAliases(ctx.i18n),
         eraser=eraser,
     )
+    locale = ctx.settings.default_locale  # one shared payload per fan-out: one language
+    render = ReaderCopy(ctx.i18n("sub.btn.read_full", locale), ctx.i18n("sub.btn.source", locale))
+    copies = ReaderCopies(deps["ledger"], outbox, stored, rubrics, render, ctx.clock)
     listener = PushListener(
-        subscriptions, rubrics, outbox, search, ctx.clock, ctx.settings, build_post
+        subscriptions, rubrics, outbox, search, ctx.clock, ctx.settings, render, copies
     )
     view = DigestView(ctx.i18n, ctx.settings.default_locale, ctx.settings.timezone)
     digests = DigestSender(subscriptions, articles, outbox, ctx.clock, ctx.settings, view)
     _register_forbidden_hook(deps.get("delivery"), service)
-    _register_send_check(deps.get("delivery"), StillWanted(subscriptions, articles))
+    _register_send_check(deps.get("delivery"), StillWanted(subscriptions, stored))
+    if deps.get("publisher") is not None:
+        deps["publisher"].add_public_listener(listener.article_public)
+    if deps.get("delivery") is not None:
+        deps["delivery"].add_completed_hook(copies.after_delivery)
 
     async def set_commands() -> None:
         await publish_commands(ctx)

@@ -8,7 +8,7 @@ from bot.i18n import I18n
 def build_i18n(default_locale: str = "ru") -> I18n:
     """The application's texts from every audience's catalogue."""
     from bot import article_format_texts
-    from bot.texts import channels, common, editors, subscribers
+    from bot.texts import channels, common, editors, layout, subscribers
 
     return I18n(
         common.CATALOG,
@@ -16,5 +16,6 @@ def build_i18n(default_locale: str = "ru") -> I18n:
         subscribers.CATALOG,
         channels.CATALOG,
         editors.CATALOG,
+        layout.CATALOG,
         default_locale=default_locale,
     )

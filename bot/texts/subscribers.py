@@ -325,6 +325,8 @@ CATALOG: Catalog = {
     "sub.settings.digest_none": {"ru": "выключен", "en": "off"},
     "sub.settings.quiet_none": {"ru": "выключены", "en": "off"},
     "sub.settings.saved": {"ru": "Сохранено", "en": "Saved"},
+    "sub.btn.read_full": {"ru": "Читать полностью", "en": "Read in full"},
+    "sub.btn.source": {"ru": "Источник", "en": "Source"},
     "sub.btn.lang.ru": {"ru": "Русский", "en": "Русский"},
     "sub.btn.lang.en": {"ru": "English", "en": "English"},
     "sub.btn.instant": {"ru": "Сразу", "en": "Instantly"},
@@ -409,6 +411,12 @@ CATALOG: Catalog = {
         "en": "All right, everything stays as it was.",
     },
     # --- misunderstandings ------------------------------------------------------------
+    "sub.burst": {
+        "ru": "Вы пишете быстрее, чем я успеваю отвечать. Подождите немного: на последние "
+        "сообщения я не отвечу — повторите нужное чуть позже.",
+        "en": "You are writing faster than I can answer. Please wait a moment: I won't "
+        "answer your latest messages — repeat what you need a little later.",
+    },
     "sub.fallback": {
         "ru": "Не понимаю это сообщение. Вот что я умею — /help.",
         "en": "I don't understand this message. Here is what I can do — /help.",

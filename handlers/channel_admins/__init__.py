@@ -1,4 +1,4 @@
-"""Handlers for channel admins: settings, post options, statistics, editors, the audit log.
+"""Handlers for channel admins: settings, post options and looks, statistics, editors, audit.
 
 The package router lets in private chats of users who administer at least one channel (or
 own the bot), and editors asking for an admin command (they are refused politely, naming the
@@ -40,6 +40,9 @@ ADMIN_COMMANDS = frozenset(
         "/timezone",
         "/signature",
         "/silent",
+        "/hashtag",
+        "/breaking",
+        "/preview",
         "/stats",
         "/editors",
         "/grant",
@@ -53,13 +56,21 @@ SHARED_WITH_SUBSCRIBERS = frozenset({"/timezone"})
 
 
 def _registry() -> dict[str, Command]:
+    from handlers.channel_admins.layout import LAYOUT_COMMANDS
     from handlers.channel_admins.options import OPTION_COMMANDS
     from handlers.channel_admins.people import PEOPLE_COMMANDS
     from handlers.channel_admins.settings import SETTINGS_COMMANDS
     from handlers.channel_admins.stats import STATS_COMMANDS
 
     return {
-        c.name: c for c in (*SETTINGS_COMMANDS, *OPTION_COMMANDS, *PEOPLE_COMMANDS, *STATS_COMMANDS)
+        c.name: c
+        for c in (
+            *SETTINGS_COMMANDS,
+            *OPTION_COMMANDS,
+            *LAYOUT_COMMANDS,
+            *PEOPLE_COMMANDS,
+            *STATS_COMMANDS,
+        )
     }
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from aiogram.types import Message
 
+from bot.desk.audit import DONE, Result, failed
 from bot.publishing.errors import PublishingError
 from handlers.editors.common import (
     Command,
@@ -61,73 +62,82 @@ async def _routing(env: Env, channel: Channel) -> str:
     return ", ".join(names.get(slug, slug) for slug in channel.routing) or "—"
 
 
-async def guard(env: Env, work: Any) -> Channel | None:
-    """The changed channel, or None after telling the user why the change was refused."""
+async def guard(env: Env, work: Any, args: list[str]) -> Channel | Result:
+    """The changed channel, or what failed (for the audit) after telling the user why."""
     try:
-        result: Channel = await work
+        changed: Channel = await work
     except PublishingError as exc:
         await env.send(publishing_error(env, exc))
-        return None
-    return result
+        return failed(exc.code, " ".join(args))
+    return changed
 
 
-async def slots(env: Env, channel: Channel, args: list[str]) -> None:
+async def slots(env: Env, channel: Channel, args: list[str]) -> Result:
     """Show the slots, or set them (`/slots 09:00 12:00 18:00`)."""
     if not args:
         shown = ", ".join(channel.slots) or env.t("admin.slots.none")
         await env.say("admin.slots.show", title=title(channel), slots=shown)
-        return
+        return DONE
     times = [t for arg in args for t in arg.replace(",", " ").split()]
-    changed = await guard(env, env.desk.publisher.set_slots(channel.id, times))
-    if changed is not None:
-        await env.say("admin.slots.set", title=title(channel), slots=", ".join(changed.slots))
+    changed = await guard(env, env.desk.publisher.set_slots(channel.id, times), args)
+    if isinstance(changed, Result):
+        return changed
+    await env.say("admin.slots.set", title=title(channel), slots=", ".join(changed.slots))
+    return DONE
 
 
-async def route(env: Env, channel: Channel, args: list[str]) -> None:
+async def route(env: Env, channel: Channel, args: list[str]) -> Result:
     """Show the rubrics, or set them (`/route Политика, Экономика` or `/route все`)."""
     if not args:
         await env.say(
             "admin.route.show", title=title(channel), rubrics=await _routing(env, channel)
         )
-        return
+        return DONE
     names = [n.strip() for n in " ".join(args).split(",") if n.strip()]
     wanted = None if len(names) == 1 and names[0].lower() in ALL_WORDS else names
-    changed = await guard(env, env.desk.publisher.set_routing(channel.id, wanted))
-    if changed is not None:
-        await env.say("admin.route.set", title=title(channel), rubrics=await _routing(env, changed))
+    changed = await guard(env, env.desk.publisher.set_routing(channel.id, wanted), args)
+    if isinstance(changed, Result):
+        return changed
+    await env.say("admin.route.set", title=title(channel), rubrics=await _routing(env, changed))
+    return DONE
 
 
-async def pause(env: Env, channel: Channel, args: list[str]) -> None:
+async def pause(env: Env, channel: Channel, args: list[str]) -> Result:
     """Stop publishing (posts keep queueing)."""
-    del args
-    if await guard(env, env.desk.publisher.pause(channel.id)) is not None:
-        await env.say("admin.pause.done", title=title(channel))
+    return await _switch(env, channel, args, env.desk.publisher.pause(channel.id), "pause")
 
 
-async def resume(env: Env, channel: Channel, args: list[str]) -> None:
+async def resume(env: Env, channel: Channel, args: list[str]) -> Result:
     """Publish again (the catch-up policy decides about missed slots)."""
-    del args
-    if await guard(env, env.desk.publisher.resume(channel.id)) is not None:
-        await env.say("admin.resume.done", title=title(channel))
+    return await _switch(env, channel, args, env.desk.publisher.resume(channel.id), "resume")
 
 
-async def quiet(env: Env, channel: Channel, args: list[str]) -> None:
+async def _switch(env: Env, channel: Channel, args: list[str], work: Any, verb: str) -> Result:
+    changed = await guard(env, work, args)
+    if isinstance(changed, Result):
+        return changed
+    await env.say(f"admin.{verb}.done", title=title(channel))
+    return DONE
+
+
+async def quiet(env: Env, channel: Channel, args: list[str]) -> Result:
     """Show, set (`/quiet 23:00-07:00`) or clear (`/quiet off`) quiet hours."""
     if not args:
         current = channel.quiet
         shown = f"{current.start}–{current.end}" if current else env.t("admin.quiet.none")
         await env.say("admin.quiet.show", title=title(channel), hours=shown)
-        return
+        return DONE
     text = "".join(args)
     start = None if text.lower() in OFF_WORDS else text.replace("–", "-").replace("—", "-")
-    changed = await guard(env, env.desk.publisher.set_quiet(channel.id, start))
-    if changed is None:
-        return
+    changed = await guard(env, env.desk.publisher.set_quiet(channel.id, start), args)
+    if isinstance(changed, Result):
+        return changed
     if changed.quiet is None:
         await env.say("admin.quiet.cleared", title=title(channel))
     else:
         hours = f"{changed.quiet.start}–{changed.quiet.end}"
         await env.say("admin.quiet.set", title=title(channel), hours=hours)
+    return DONE
 
 
 SETTINGS_COMMANDS = (

@@ -10,23 +10,25 @@ from __future__ import annotations
 from typing import Any
 
 from bot.desk.admin import StatsReport, parse_period
+from bot.desk.audit import DONE, Result, failed
 from bot.desk.progress import number, reasons_text
 from handlers.editors.common import Command, Env, title
 from storage.models.channel import Channel
 
 
-async def stats(env: Env, channel: Channel, args: list[str]) -> None:
+async def stats(env: Env, channel: Channel, args: list[str]) -> Result:
     """The channel's numbers for the period (default: today)."""
     period = parse_period(args[0] if args else None)
     if period is None:
         await env.say("admin.stats.usage")
-        return
+        return failed("bad_value", " ".join(args))
     report = await env.desk.admin.stats(channel, period)
     header = env.t(
         "admin.stats.title", title=title(channel), period=env.t(f"admin.period.{period}")
     )
     lines = [header, *_channel_lines(env, report), "", *await _bot_wide_lines(env, report)]
     await env.send("\n".join(lines))
+    return DONE
 
 
 def _channel_lines(env: Env, report: StatsReport) -> list[str]:

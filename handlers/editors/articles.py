@@ -13,10 +13,12 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
+from bot.desk.article_rights import Reach, RightsRefused
+from bot.desk.audit import DONE, Result, failed
 from bot.desk.keyboards import Confirm, confirm_keyboard
 from bot.desk.progress import ProgressSample, track
 from bot.publishing.errors import PublishingError
-from handlers.editors.common import Env, args_of, authorize, publishing_error
+from handlers.editors.common import Env, args_of, deny, publishing_error
 from handlers.editors.states import EditArticle
 
 KEEP = "."
@@ -31,32 +33,22 @@ def register(router: Router) -> None:
     router.callback_query.register(confirmed, Confirm.filter(F.action == "retract"))
 
 
-async def copies_of(env: Env, article_id: str) -> tuple[dict[int, int], set[int]]:
-    """Published channel copies (chat -> message) and every channel holding or awaiting one.
-
-    The ledger also lists pushes to subscribers' private chats: those are not channels and
-    need no role.
-    """
-    publisher = env.desk.publisher
-    known = {c.id for c in await env.desk.channels.all()}
-    copies = {
-        chat: message
-        for chat, message in (await publisher.ledger.published_copies(article_id)).items()
-        if chat in known
-    }
-    waiting = {chat for chat in await publisher.queue.links(article_id) if chat in known}
-    return copies, set(copies) | waiting
-
-
 async def allowed_everywhere(
-    env: Env, chats: set[int], action: str, *, fresh: bool = False, audit: bool = True
-) -> bool:
-    """The editor role in every one of `chats` (the first refusal stops and is explained)."""
-    for chat_id in sorted(chats):
-        decision = await authorize(env, chat_id, action, "editor", fresh=fresh, audit_allowed=audit)
-        if not decision.allowed:
-            return False
-    return True
+    env: Env, article_id: str, action: str, *, fresh: bool = False
+) -> Reach | None:
+    """The article's reach when the user may edit it in every channel there, else None
+    after a polite refusal naming the first channel refused (every refusal is audited)."""
+    verdict = await env.desk.rights.check(env.actor, article_id, action, fresh=fresh)
+    if verdict.refused_in is not None and verdict.decision is not None:
+        await deny(env, verdict.decision, verdict.refused_in)
+        return None
+    return verdict.reach
+
+
+async def audit_done(env: Env, action: str, reach: Reach, result: Result = DONE) -> None:
+    """What came of an allowed edit or retraction, once per channel it concerns."""
+    for chat_id in sorted(reach.channels):
+        await env.roles.audit.result(env.actor, action, chat_id, result)
 
 
 async def edit_command(message: Message, **data: Any) -> None:
@@ -75,11 +67,11 @@ async def start_edit(env: Env, article_id: str) -> None:
     if article is None:
         await env.say("desk.article.unknown", id=article_id)
         return
-    _, chats = await copies_of(env, article_id)
-    if not chats:
-        await env.say("desk.article.nowhere", id=article_id)
+    reach = await allowed_everywhere(env, article_id, "/edit")
+    if reach is None:
         return
-    if not await allowed_everywhere(env, chats, "/edit", audit=False):
+    if not reach.channels:
+        await env.say("desk.article.nowhere", id=article_id)
         return
     if env.state is not None:
         await env.state.set_state(EditArticle.headline)
@@ -116,10 +108,6 @@ async def got_lead(message: Message, **data: Any) -> None:
         await env.state.clear()
         await env.say("desk.article.unknown", id=article_id)
         return
-    _, chats = await copies_of(env, article_id)
-    if not await allowed_everywhere(env, chats, "/edit"):
-        await env.state.clear()
-        return
     text = (message.text or "").strip()
     changes = {"headline": saved.get("headline") or article.headline}
     changes["lead"] = article.lead if text == KEEP else text
@@ -128,19 +116,28 @@ async def got_lead(message: Message, **data: Any) -> None:
 
 
 async def _apply_edit(env: Env, updated: Any) -> None:
-    """Replace the article in place under its id.
+    """Replace the article in place under its id, if the user may still edit it everywhere.
 
+    The rights are checked again in the same step as the store (admin cache bypassed): a
+    copy that appeared meanwhile in a channel where they have no role refuses the edit.
     The import tells every listener the article changed: publishing's routing listener calls
     `publisher.edit_article` (one edit job per published copy, same template as the post),
     subscribers re-index it for search. Calling `edit_article` here too would edit twice.
     """
-    copies, _ = await copies_of(env, str(updated.id))
-    result = await env.desk.service("article_service").import_article(updated)
+    rights = env.desk.rights
+    try:
+        result = await rights.edit_as(env.actor, updated, "/edit")
+    except RightsRefused as exc:
+        await deny(env, exc.decision, exc.chat_id)
+        return
+    reach = await rights.reach(str(updated.id))
     if not result.changed:
+        await audit_done(env, "/edit", reach, failed("unchanged"))
         await env.say("desk.edit.unchanged")
         return
-    key = "desk.edit.done" if copies else "desk.edit.done.none"
-    await env.say(key, id=result.article_id, n=len(copies))
+    await audit_done(env, "/edit", reach)
+    key = "desk.edit.done" if reach.published else "desk.edit.done.none"
+    await env.say(key, id=result.article_id, n=len(reach.published))
 
 
 async def retract_command(message: Message, **data: Any) -> None:
@@ -151,15 +148,15 @@ async def retract_command(message: Message, **data: Any) -> None:
         await env.say("desk.retract.usage")
         return
     article_id = args[0]
-    copies, chats = await copies_of(env, article_id)
-    if not chats:
+    reach = await allowed_everywhere(env, article_id, "/retract", fresh=True)
+    if reach is None:
+        return
+    if not reach.channels:
         await env.say("desk.article.nowhere", id=article_id)
         return
-    if not await allowed_everywhere(env, chats, "/retract", fresh=True, audit=False):
-        return
     keyboard = confirm_keyboard("retract", article_id, 0, env.i18n, env.locale)
-    key = "desk.retract.confirm" if copies else "desk.retract.confirm.queued_only"
-    await env.say(key, keyboard, id=article_id, n=len(copies))
+    key = "desk.retract.confirm" if reach.published else "desk.retract.confirm.queued_only"
+    await env.say(key, keyboard, id=article_id, n=len(reach.published))
 
 
 async def confirmed(query: CallbackQuery, callback_data: Confirm, **data: Any) -> None:
@@ -170,17 +167,19 @@ async def confirmed(query: CallbackQuery, callback_data: Confirm, **data: Any) -
     if not callback_data.yes:
         await env.say("desk.retract.kept", id=article_id)
         return
-    _, chats = await copies_of(env, article_id)
-    if not chats:
-        await env.say("desk.article.nowhere", id=article_id)
+    reach = await allowed_everywhere(env, article_id, "/retract", fresh=True)
+    if reach is None:
         return
-    if not await allowed_everywhere(env, chats, "/retract", fresh=True):
+    if not reach.channels:
+        await env.say("desk.article.nowhere", id=article_id)
         return
     try:
         result = await env.desk.publisher.retract_article(article_id)
     except PublishingError as exc:
+        await audit_done(env, "/retract", reach, failed(exc.code))
         await env.send(publishing_error(env, exc))
         return
+    await audit_done(env, "/retract", reach)
     if result.cancelled:
         await env.say("desk.retract.unqueued", n=len(result.cancelled))
     if result.deleted:

@@ -21,9 +21,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 from babel.dates import format_datetime
 
+from bot.desk.audit import Actor, Result, failed
 from bot.desk.keyboards import channel_picker
 from bot.desk.roles import Decision, RoleService
 from bot.desk.wiring import Desk
+from bot.digits import is_digits
 from bot.i18n import I18n, normalize_locale
 from bot.publishing.errors import PublishingError
 from storage.models.channel import Channel
@@ -68,6 +70,11 @@ class Env:
         )
 
     @property
+    def actor(self) -> Actor:
+        """The user as the desk's services know them (for their audit entries)."""
+        return Actor(self.user.id, self.user.first_name, self.user.username)
+
+    @property
     def chat_id(self) -> int:
         """The private chat with the user (its id is the user's id)."""
         return self.user.id
@@ -80,10 +87,13 @@ class Env:
         """Send a text (by key) to the user; returns the message id."""
         return await self.send(self.t(key, **kwargs), markup)
 
-    async def send(self, text: str, markup: InlineKeyboardMarkup | None = None) -> int:
-        """Send ready text to the user; returns the message id."""
+    async def send(
+        self, text: str, markup: InlineKeyboardMarkup | None = None, *, html: bool = False
+    ) -> int:
+        """Send ready text to the user; returns the message id. With `html`, `text` is
+        Telegram HTML (the caller escaped everything but trusted markup)."""
         message = await self.bot.send_message(
-            self.chat_id, text, reply_markup=markup, parse_mode=None
+            self.chat_id, text, reply_markup=markup, parse_mode="HTML" if html else None
         )
         return message.message_id
 
@@ -111,7 +121,8 @@ class Env:
             await self.event.answer(text)
 
 
-Action = Callable[[Env, Channel, list[str]], Awaitable[None]]
+# A command's code: it answers the user and says what came of it (for the audit log).
+Action = Callable[[Env, Channel, list[str]], Awaitable[Result]]
 
 
 @dataclass(frozen=True)
@@ -152,7 +163,7 @@ async def find_channel(env: Env, ref: str) -> Channel | None:
 
 def looks_like_channel(ref: str) -> bool:
     """`@name` or a negative chat id."""
-    return ref.startswith("@") or (ref.startswith("-") and ref[1:].isdigit())
+    return ref.startswith("@") or (ref.startswith("-") and is_digits(ref[1:]))
 
 
 async def with_channel(env: Env, command: Command, args: list[str]) -> None:
@@ -194,18 +205,26 @@ async def pending_args(env: Env, command: str) -> list[str]:
 
 
 async def run_command(env: Env, command: Command, channel: Channel, args: list[str]) -> None:
-    """Check the role for this channel (audited), then run the command or refuse politely."""
+    """Check the role for this channel, then run the command or refuse politely.
+
+    A refusal is audited at once; a call that changes something is audited once it ran,
+    with what came of it: done, or failed with the reason and what was given (`/slots
+    25:00` → `bad_time: 25:00`), so the log never calls a refused change «выполнено».
+    """
     changes = command.changes(args)
+    action = "/" + command.name
+    fresh = command.fresh or changes
     decision = await authorize(
-        env,
-        channel.id,
-        "/" + command.name,
-        command.needed,
-        fresh=command.fresh or changes,
-        audit_allowed=changes,
+        env, channel.id, action, command.needed, fresh=fresh, audit_allowed=False
     )
-    if decision.allowed:
-        await command.run(env, channel, args)
+    if not decision.allowed:
+        return
+    result: Result = failed("error")
+    try:
+        result = await command.run(env, channel, args)
+    finally:
+        if changes:
+            await env.roles.audit.result(env.actor, action, channel.id, result)
 
 
 async def authorize(
@@ -229,8 +248,14 @@ async def authorize(
 
 
 async def deny(env: Env, decision: Decision, chat_id: int) -> None:
-    """A polite refusal that says why and names the channel (and changes nothing)."""
+    """A polite refusal that says why and names the channel (and changes nothing).
+
+    A button always gets its short toast; the refusal message is rate-limited per person
+    (`AuditService.refusal_reply`): a flood of refused attempts gets one «подождите».
+    """
     await env.ack("desk.deny.toast")
+    if not await may_refuse_aloud(env):
+        return
     if decision.reason == "unknown_channel":
         await env.say("desk.deny.unknown_channel")
     elif decision.reason == "unverified":
@@ -238,6 +263,14 @@ async def deny(env: Env, decision: Decision, chat_id: int) -> None:
     else:
         channel = await env.desk.channels.get(chat_id)
         await env.say("desk.deny.role", title=title(channel) if channel else str(chat_id))
+
+
+async def may_refuse_aloud(env: Env) -> bool:
+    """Whether this refusal is told (else the «подождите» notice is sent once, or nothing)."""
+    verdict = await env.roles.audit.refusal_reply(env.user.id)
+    if verdict == "notice":
+        await env.say("desk.refusals.slow_down")
+    return verdict == "reply"
 
 
 async def refuse_everywhere(env: Env, action: str, needed: Role) -> None:
@@ -253,6 +286,8 @@ async def refuse_everywhere(env: Env, action: str, needed: Role) -> None:
     for channel in mine:
         await env.audit(action, channel.id, allowed=False, detail="no_role")
     await env.ack("desk.deny.toast")
+    if not await may_refuse_aloud(env):
+        return
     if len(mine) == 1:
         await env.say("desk.deny.role", title=title(mine[0]))
     else:

@@ -14,6 +14,8 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
+from bot.delivery.sender import preview_options
+from bot.desk.audit import Result, failed
 from bot.desk.drafts import DraftError
 from bot.desk.keyboards import SubmitDraft, step_keyboard, submit_keyboard
 from bot.desk.progress import track
@@ -29,11 +31,11 @@ from handlers.editors.common import (
     publishing_error,
     title,
 )
+from handlers.editors.prompts import remember_prompt, retire_prompt
 from handlers.editors.states import Compose
 from storage.models.channel import Channel
 from storage.models.draft import Draft
 from storage.models.queue import PostMode
-from storage.models.roles import role_at_least
 
 MODES: tuple[PostMode, ...] = ("now", "next_slot", "at", "breaking")
 
@@ -44,18 +46,19 @@ def register(router: Router) -> None:
     router.message.register(got_when, Compose.when, F.text, ~F.text.startswith("/"))
 
 
-async def show_preview(env: Env, draft: Draft) -> None:
-    """Send the post as the channel will publish it, with the submission buttons under it."""
+async def show_preview(env: Env, draft: Draft) -> int | None:
+    """Send the post as the channel will publish it, with the submission buttons under it;
+    the id of that message (None when there is no preview)."""
     try:
         post = await env.desk.drafts.preview(draft)
     except DraftError as exc:
         await env.say(f"desk.draft.{exc.code}")
-        return
+        return None
     keyboard = submit_keyboard(draft.id, env.i18n, env.locale)
     await env.say("desk.preview.title")
     try:
         if post.method == "sendPhoto" and post.photo:
-            await env.bot.send_photo(
+            sent = await env.bot.send_photo(
                 env.chat_id,
                 post.photo,
                 caption=post.text,
@@ -63,11 +66,17 @@ async def show_preview(env: Env, draft: Draft) -> None:
                 reply_markup=keyboard,
             )
         else:
-            await env.bot.send_message(
-                env.chat_id, post.text, parse_mode=post.parse_mode, reply_markup=keyboard
+            sent = await env.bot.send_message(
+                env.chat_id,
+                post.text,
+                parse_mode=post.parse_mode,
+                link_preview_options=preview_options(post),
+                reply_markup=keyboard,
             )
     except TelegramBadRequest as exc:
         await env.say("desk.preview.failed", detail=exc.message)
+        return None
+    return sent.message_id
 
 
 async def submitted(query: CallbackQuery, callback_data: SubmitDraft, **data: Any) -> None:
@@ -77,7 +86,8 @@ async def submitted(query: CallbackQuery, callback_data: SubmitDraft, **data: An
     if draft is None or draft.chat_id is None:
         await env.ack("desk.draft.gone")
         return
-    decision = await authorize(env, draft.chat_id, f"/new:{callback_data.mode}", "editor")
+    action = f"/new:{callback_data.mode}"
+    decision = await authorize(env, draft.chat_id, action, "editor", audit_allowed=False)
     if not decision.allowed:
         return
     await env.ack()
@@ -89,11 +99,13 @@ async def submitted(query: CallbackQuery, callback_data: SubmitDraft, **data: An
 
 async def ask_when(env: Env, draft: Draft) -> None:
     """«Когда опубликовать?» with examples; the answer arrives in the `when` state."""
+    await retire_prompt(env)
     if env.state is not None:
         await env.state.set_state(Compose.when)
         await env.state.update_data(draft_id=draft.id)
     iso = iso_example(env, await _zone_name(env, draft))
-    await env.say("desk.when.ask", step_keyboard(env.i18n, env.locale, draft.id), iso=iso)
+    keyboard = step_keyboard(env.i18n, env.locale, draft.id)
+    await remember_prompt(env, await env.say("desk.when.ask", keyboard, iso=iso))
 
 
 async def _zone_name(env: Env, draft: Draft) -> str:
@@ -119,25 +131,32 @@ async def got_when(message: Message, **data: Any) -> None:
 
 
 async def submit(env: Env, draft: Draft, mode: PostMode, at: Any) -> None:
-    """Import and plan the draft; tell the editor when it goes out."""
-
-    async def may_publish(chat_id: int) -> bool:
-        return role_at_least(await env.roles.role_in(env.user.id, chat_id), "editor")
-
+    """Import and plan the draft; tell the editor when it goes out (and the audit log)."""
+    action, chat_id = f"/new:{mode}", draft.chat_id
     try:
-        result = await env.desk.drafts.submit(draft, mode, at, may_publish=may_publish)
+        result = await env.desk.drafts.submit(draft, mode, at, actor=env.actor)
     except PublishingError as exc:
+        await env.roles.audit.result(env.actor, action, chat_id, failed(exc.code, draft.id))
         await env.send(publishing_error(env, exc))
         return
     except DraftError as exc:
+        await env.roles.audit.result(env.actor, action, chat_id, failed(exc.code, draft.id))
         await env.say(f"desk.draft.{exc.code}")
         return
+    await env.roles.audit.result(env.actor, action, chat_id, Result(given=result.article_id))
+    await retire_prompt(env)  # the preview (or the time question) is answered
     if env.state is not None:
         await env.state.clear()
+    if result.apart_from:
+        await env.say("desk.sent.apart", id=result.article_id)
     channel = await env.desk.drafts.channel(draft)
+    if result.updated:
+        await env.say("desk.sent.updated", id=result.article_id, title=title(channel))
+        return
     post = result.posts[0] if result.posts else None
     when = await _eta(env, channel, post.id if post else None)
-    await env.say(f"desk.sent.{mode}", title=title(channel), id=result.article_id, when=when)
+    sent = "breaking_unpinned" if mode == "breaking" and not channel.pin_breaking else mode
+    await env.say(f"desk.sent.{sent}", title=title(channel), id=result.article_id, when=when)
     if mode == "breaking":
         await _report_push(env, channel, draft, result.article_id)
 

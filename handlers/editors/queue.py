@@ -14,6 +14,7 @@ from aiogram import F, Router
 from aiogram.filters import Command as CommandFilter
 from aiogram.types import CallbackQuery, Message
 
+from bot.desk.audit import DONE, Result, failed
 from bot.desk.keyboards import PickChannel, QueueAction, queue_keyboard
 from bot.desk.when import WhenError, parse_when
 from bot.publishing.errors import PublishingError
@@ -46,13 +47,13 @@ def register(router: Router) -> None:
     router.message.register(got_time, QueueEdit.when, F.text, ~F.text.startswith("/"))
 
 
-async def show_queue(env: Env, channel: Channel, args: list[str]) -> None:
+async def show_queue(env: Env, channel: Channel, args: list[str]) -> Result:
     """List the channel's waiting posts, one message (with buttons) per post."""
     del args
     posts = await env.desk.publisher.list_queue(channel.id)
     if not posts:
         await env.say("desk.queue.empty", title=title(channel))
-        return
+        return DONE
     await env.say("desk.queue.title", title=title(channel), n=len(posts))
     for post in posts[:LISTED]:
         await env.send(
@@ -60,6 +61,7 @@ async def show_queue(env: Env, channel: Channel, args: list[str]) -> None:
         )
     if len(posts) > LISTED:
         await env.say("desk.queue.more", n=len(posts) - LISTED)
+    return DONE
 
 
 async def describe(env: Env, post: QueuedPost, channel: Channel) -> str:
@@ -105,39 +107,42 @@ async def queue_button(query: CallbackQuery, callback_data: QueueAction, **data:
         await env.send(publishing_error(env, exc))
         return
     action = callback_data.action
-    decision = await authorize(
-        env, post.chat_id, f"/queue:{action}", "editor", fresh=action in DESTRUCTIVE
-    )
+    name = f"/queue:{action}"
+    fresh = action in DESTRUCTIVE
+    decision = await authorize(env, post.chat_id, name, "editor", fresh=fresh, audit_allowed=False)
     if not decision.allowed:
         return
     await env.ack()
-    await _act(env, post, action)
+    if action == "resched":
+        await _ask_time(env, post)  # audited once the new time is given
+    elif action == "edit":
+        from handlers.editors.articles import start_edit
+
+        await start_edit(env, post.article_id)  # audited when the edit is stored
+    elif action in CHANGES:
+        await env.roles.audit.result(env.actor, name, post.chat_id, await _act(env, post, action))
+    else:
+        await env.say("desk.stale")
 
 
-async def _act(env: Env, post: QueuedPost, action: str) -> None:
+CHANGES = frozenset({"now", "up", "down", "cancel"})
+
+
+async def _act(env: Env, post: QueuedPost, action: str) -> Result:
+    """Publish now, move or cancel a queued post; what came of it."""
     publisher = env.desk.publisher
     try:
         if action == "now":
             await publisher.publish_now(post.id)
         elif action in ("up", "down"):
             await publisher.move(post.id, -1 if action == "up" else 1)
-        elif action == "cancel":
-            await publisher.cancel(post.id)
-        elif action == "resched":
-            await _ask_time(env, post)
-            return
-        elif action == "edit":
-            from handlers.editors.articles import start_edit
-
-            await start_edit(env, post.article_id)
-            return
         else:
-            await env.say("desk.stale")
-            return
+            await publisher.cancel(post.id)
     except PublishingError as exc:
         await env.send(publishing_error(env, exc))
-        return
+        return failed(exc.code, post.id)
     await env.say(f"desk.queue.done.{action}", id=post.id)
+    return DONE
 
 
 async def _ask_time(env: Env, post: QueuedPost) -> None:
@@ -157,7 +162,8 @@ async def got_time(message: Message, **data: Any) -> None:
     except PublishingError as exc:
         await env.send(publishing_error(env, exc))
         return
-    decision = await authorize(env, post.chat_id, "/queue:resched", "editor")
+    action = "/queue:resched"
+    decision = await authorize(env, post.chat_id, action, "editor", audit_allowed=False)
     if not decision.allowed:
         return
     channel = await env.desk.publisher.channel(post.chat_id)
@@ -166,10 +172,12 @@ async def got_time(message: Message, **data: Any) -> None:
         await env.desk.publisher.reschedule(post.id, at)
     except WhenError as exc:
         await env.say(f"desk.when.{exc.code}", example=exc.example)
-        return
+        return  # asked again: nothing happened yet
     except PublishingError as exc:
         await env.send(publishing_error(env, exc))
+        await env.roles.audit.result(env.actor, action, post.chat_id, failed(exc.code, post.id))
         return
+    await env.roles.audit.result(env.actor, action, post.chat_id, DONE)
     if env.state is not None:
         await env.state.clear()
     await env.say("desk.queue.done.resched", id=post.id, when=local_time(env, at, channel.timezone))

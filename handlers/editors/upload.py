@@ -13,8 +13,10 @@ from aiogram.types import Message
 
 from bot.article_format_errors import ArticleFormatError
 from bot.desk.drafts import DraftError
+from bot.desk.forwarded import Entity
 from handlers.editors.common import Env
 from handlers.editors.compose import ask, first_missing
+from handlers.editors.errors import draft_error_key
 from storage.models.draft import Draft
 
 MAX_TXT_BYTES = 512 * 1024
@@ -51,17 +53,25 @@ async def got_document(message: Message, **data: Any) -> None:
     except ArticleFormatError as exc:
         await env.say("desk.upload.bad", reason=exc.localized(env.locale))
         return
+    except DraftError as exc:  # parsed, but a part no draft can take (a lead over the limit)
+        await env.say("desk.upload.bad", reason=env.t(draft_error_key(exc)))
+        return
     await env.say("desk.upload.ok", id=draft.id, headline=draft.headline[:120])
     await continue_draft(env, draft)
 
 
 async def got_forward(message: Message, **data: Any) -> None:
-    """A forwarded post becomes a draft (first line the headline, the rest the lead)."""
+    """A forwarded post becomes a draft, read through its formatting (bold headline,
+    italic credit, hashtag rubric, source link)."""
     env = Env.of(message, data)
     text = message.text or message.caption or ""
+    marks = message.entities if message.text else message.caption_entities
+    entities = [Entity(e.type, e.offset, e.length, e.url) for e in marks or ()]
     photo = message.photo[-1].file_id if message.photo else None
     try:
-        draft = await env.desk.drafts.from_forward(env.user.id, text, photo, _source(message))
+        draft = await env.desk.drafts.from_forward(
+            env.user.id, text, photo, _source(message), entities
+        )
     except DraftError as exc:
         await env.say(f"desk.draft.{exc.code}")
         return

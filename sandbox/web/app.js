@@ -525,13 +525,49 @@
     return /^\/(?!\/)/.test(value) || /^https?:\/\//i.test(value) ? value : null;
   }
 
+  /** A photo the sandbox holds is shown; one given by URL was never fetched (the sandbox,
+   * like a test, has no network): a placeholder names its address instead of a broken image. */
   function photo(message) {
+    const url = safeMediaUrl(message.photo.url);
+    if (!url || !url.startsWith('/')) return photoPlaceholder(message.photo.source_url || message.photo.url);
     const img = document.createElement('img');
     img.className = 'photo';
     img.alt = message.caption ? previewText(message) : 'Фотография';
-    const url = safeMediaUrl(message.photo.url);
-    if (url) img.src = url;
+    img.addEventListener('error', () => img.replaceWith(photoPlaceholder(null)), { once: true });
+    img.src = url;
     return img;
+  }
+
+  /** A picture outline (an SVG: emoji fonts are not everywhere). */
+  function pictureIcon() {
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('class', 'photo-placeholder-icon');
+    svg.setAttribute('aria-hidden', 'true');
+    const path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', 'M4 5h16v14H4z M4 16l5-5 4 4 3-3 4 4 M15.5 9.5a1.5 1.5 0 1 0 0.01 0');
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function photoPlaceholder(address) {
+    const box = el('div', 'photo-placeholder');
+    box.appendChild(pictureIcon());
+    const info = el('span', 'photo-placeholder-info');
+    const label = address ? 'Фото по ссылке — песочница его не загружает' : 'Фото не загрузилось';
+    info.appendChild(el('span', 'photo-placeholder-label', label));
+    const link = address && /^https?:\/\//i.test(String(address)) ? el('a', 'photo-placeholder-url', address) : null;
+    if (link) {
+      link.href = String(address);
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      info.appendChild(link);
+    } else if (address) {
+      info.appendChild(el('span', 'photo-placeholder-url', address));
+    }
+    box.appendChild(info);
+    return box;
   }
 
   function forwardLine(origin) {
@@ -727,6 +763,18 @@
       }
     }
   }
+
+  /** What attach.js needs to send a file as the picked user, where typed text would go. */
+  window.sandboxView = {
+    api,
+    toast,
+    sender: () => state.userId,
+    target: composerTargetChatId,
+    async sent(chatId) {
+      if (String(chatId) !== String(state.chatId)) selectChat(chatId);
+      await refreshAll().catch(reportPollError);
+    },
+  };
 
   function start() {
     $('composer-form').addEventListener('submit', sendMessage);

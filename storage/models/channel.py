@@ -9,6 +9,12 @@ from pydantic import BaseModel, Field
 ChannelStatus = Literal["active", "inactive"]
 CatchupPolicy = Literal["publish_now", "spread", "skip_older"]
 CATCHUP_POLICIES: tuple[CatchupPolicy, ...] = ("publish_now", "spread", "skip_older")
+HashtagPosition = Literal["end", "top"]
+HASHTAG_POSITIONS: tuple[HashtagPosition, ...] = ("end", "top")
+LinkPreviewMode = Literal["off", "above", "below"]
+LINK_PREVIEW_MODES: tuple[LinkPreviewMode, ...] = ("off", "above", "below")
+DEFAULT_BREAKING_MARKER = "⚡️ Срочно"
+MAX_BREAKING_MARKER = 32
 DEFAULT_SLOTS = ("09:00", "12:00", "15:00", "18:00")
 
 
@@ -31,14 +37,24 @@ class QuietHours(BaseModel):
 
 class TemplateSettings(BaseModel):
     """The channel's post template as stored; `bot.formatting.post.PostTemplate` extends it
-    with the signature check (storage does not parse Telegram HTML)."""
+    with the signature check (storage does not parse Telegram HTML).
+
+    `hashtag_position`: the rubric hashtag at the `end` of the post (before the read-more
+    link and the signature) or at the `top`, above the headline. `breaking_marker`: plain
+    text put before a breaking post's headline (None: no marker). `link_preview`: the source
+    link's preview `off`, `above` or `below` the text (text posts only: a photo is its own
+    picture).
+    """
 
     signature: str | None = None
     read_more_label: str = "Читать полностью"
     show_hashtag: bool = True
+    hashtag_position: HashtagPosition = "end"
     show_credit: bool = True
     typography: bool = True
     credit_label: str = "Фото"
+    breaking_marker: str | None = Field(DEFAULT_BREAKING_MARKER, max_length=MAX_BREAKING_MARKER)
+    link_preview: LinkPreviewMode = "below"
 
 
 class Channel(BaseModel):
@@ -47,6 +63,8 @@ class Channel(BaseModel):
     `routing` lists the rubric slugs the channel publishes; `None` means every rubric.
     `slots` are local times (`HH:MM` or `HH:MM:SS`) in `timezone`; `min_interval` is the
     least number of seconds between two queued posts (alone it is the whole schedule).
+    `pin_breaking`: whether breaking posts are pinned, however they are queued (the desk's
+    «Срочно», `vestnik queue --breaking`).
     """
 
     id: int
@@ -68,6 +86,7 @@ class Channel(BaseModel):
     catchup: CatchupPolicy = "spread"
     catchup_max_age: int = Field(6 * 3600, gt=0)
     silent_slot_posts: bool = True
+    pin_breaking: bool = True
 
     @property
     def active(self) -> bool:

@@ -29,4 +29,5 @@ class Draft(BaseModel):
     photo_credit: str | None = None
     source_url: str | None = None
     author: str | None = None
+    article_ref: str | None = None  # the `id:` an uploaded file names (a re-import in place)
     article_id: str | None = None

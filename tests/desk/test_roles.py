@@ -40,18 +40,44 @@ async def test_grant_and_revoke_keep_both_indexes(redis: Redis, keys: Keys) -> N
 
 async def test_usernames_resolve_case_insensitively(redis: Redis, keys: Keys) -> None:
     repo = RoleRepo(redis, keys)
-    await repo.remember_username("Anna_Editor", 77)
+    await repo.remember_username("Anna_Editor", 77, 1.0)
     assert await repo.resolve_username("@anna_editor") == 77
     assert await repo.resolve_username("nobody") is None
 
 
-async def test_audit_is_capped_newest_first(redis: Redis, keys: Keys) -> None:
+async def test_audit_lists_are_capped_newest_first(redis: Redis, keys: Keys) -> None:
     repo = AuditRepo(redis, keys, cap=5)
-    for i in range(8):
+    for i in range(16):
         await repo.record(AuditEntry(at=START + i, user_id=i, action="/pause", allowed=i % 2 == 0))
-    assert await repo.count() == 5
+    assert await repo.count() == 10  # five actions and five refusals, each list capped
     recent = await repo.recent(3)
-    assert [e.user_id for e in recent] == [7, 6, 5]
+    assert [e.user_id for e in recent] == [15, 14, 13]
+    assert [e.user_id for e in await repo.actions(10)] == [14, 12, 10, 8, 6]
+
+
+async def test_refusals_cannot_push_the_actions_out(redis: Redis, keys: Keys) -> None:
+    """Ten people refused a hundred times each (the attack that emptied the log): every
+    action stays, and each of them holds at most `per_actor` entries and one flood marker."""
+    repo = AuditRepo(redis, keys, cap=100, per_actor=5)
+    actions = [
+        AuditEntry(at=START + i, user_id=1, action="/pause", chat_id=-1001, allowed=True)
+        for i in range(8)
+    ]
+    for entry in actions:
+        await repo.record(entry)
+    for n in range(1000):
+        refused = AuditEntry(
+            at=START + 10 + n, user_id=100 + n % 10, action="/grant", allowed=False
+        )
+        await repo.record(refused)
+    kept = [(e.at, e.user_id, e.action) for e in reversed(actions)]
+    assert [(e.at, e.user_id, e.action) for e in await repo.actions(100)] == kept
+    refusals = await repo.refusals(1000)
+    for person in range(100, 110):
+        theirs = [e.detail for e in refusals if e.user_id == person]
+        assert theirs == ["flood"] + [None] * 5
+    merged = await repo.recent(1000)
+    assert [(e.at, e.user_id, e.action) for e in merged if e.allowed] == kept
 
 
 async def test_drafts_are_listed_newest_first_per_editor(redis: Redis, keys: Keys) -> None:

@@ -49,6 +49,10 @@ PEOPLE = {
 # channels, queues, roles, drafts, dialogue state, ledger, outbox, stats — must stay unchanged.
 UNTRACKED_PREFIXES = ("audit", "tgadmins:", "usernames", "lease:", "rate:")
 
+# The matrices refuse the same people hundreds of times a minute; the limits on refusals
+# (audit entries per person, refusal replies) have their own tests.
+UNLIMITED_REFUSALS = {"refusals_per_hour": 1_000_000, "refusal_replies_per_minute": 1_000_000}
+
 
 def _tracked(key: str, prefix: str) -> bool:
     rest = key.removeprefix("{" + prefix + "}:")
@@ -218,13 +222,19 @@ class DeskWorld:
 
 
 @asynccontextmanager
-async def desk_world(redis_url: str) -> AsyncIterator[DeskWorld]:
-    """Start the sandbox and the app; set up channels A and B with people in every role."""
+async def desk_world(
+    redis_url: str, *, desk: dict[str, int] | None = None
+) -> AsyncIterator[DeskWorld]:
+    """Start the sandbox and the app; set up channels A and B with people in every role.
+
+    `desk`: the desk's refusal limits (default: unlimited, see `UNLIMITED_REFUSALS`)."""
     raw = Redis.from_url(redis_url)
     await raw.flushdb()
     async with (
         running_sandbox(limits=False, bot_token=TEST_TOKEN) as sandbox,
-        running_app(redis_url, sandbox, admin_ids=[OWNER]) as app,
+        running_app(
+            redis_url, sandbox, admin_ids=[OWNER], desk=UNLIMITED_REFUSALS if desk is None else desk
+        ) as app,
     ):
         world = DeskWorld(app=app, raw=raw)
         try:

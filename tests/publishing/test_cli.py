@@ -64,10 +64,27 @@ async def test_queue_by_routing_at_a_time_and_breaking(
     assert "[at, scheduled] at 2099-01-01 09:30:00 +0500" in capsys.readouterr().out
 
     urgent = await world.article("Молния")
-    assert await run_cli("queue", urgent, "--channel", str(A), "--breaking", "--pin") == 0
+    assert await run_cli("queue", urgent, "--channel", str(A), "--breaking") == 0
     assert "[breaking, dispatched]" in capsys.readouterr().out
     job = await world.outbox.get(f"post-{(await world.queue.links(urgent))[A]}")
     assert job is not None and job.pin and not job.silent
+    assert job.post is not None and job.post.text.startswith("⚡️ Срочно: <b>Молния</b>")
+
+
+async def test_queue_breaking_pins_where_the_channel_pins_breaking_news_as_the_desk_does(
+    world: World, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await world.channel(A, routing=["politika"], pin_breaking=True)
+    await world.channel(B, routing=["politika"], pin_breaking=False)
+    urgent = await world.article("Молния")
+    assert await run_cli("queue", urgent, "--breaking") == 0
+    assert capsys.readouterr().out.count("[breaking, dispatched]") == 2
+    links = await world.queue.links(urgent)
+    pinned = {chat: (await world.outbox.get(f"post-{links[chat]}")) for chat in (A, B)}
+    assert {chat: job.pin for chat, job in pinned.items() if job is not None} == {
+        A: True,
+        B: False,
+    }
 
 
 async def test_unknown_ids_print_a_clear_error_and_exit_1(
@@ -85,6 +102,25 @@ async def test_unknown_ids_print_a_clear_error_and_exit_1(
     assert "error: no article with id '404'" in capsys.readouterr().err
     assert await run_cli("queue", article_id, "--at", "завтра") == 1
     assert "not an ISO time" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["queue", "ledger", "retract"])
+async def test_a_file_path_instead_of_an_id_is_one_line_and_exit_1(
+    world: World,
+    cli_env: None,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    command: str,
+) -> None:
+    path = tmp_path / "Статьи за среду" / "новость 1.txt"
+    path.parent.mkdir()
+    path.write_text("Политика\n\nЗаголовок\n\nЛид.\n", encoding="utf-8")
+    for value in (str(path), "C:\\news\\a.txt", "{x}"):
+        assert await run_cli(command, value) == 1
+        [line] = capsys.readouterr().err.splitlines()
+        assert line.startswith(f"error: {value!r} is not an article id")
+    assert await run_cli(command, str(path)) == 1
+    assert f"to import this file run: vestnik import {path}" in capsys.readouterr().err
 
 
 async def test_ledger_and_retract_in_a_separate_process(

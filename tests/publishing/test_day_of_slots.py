@@ -143,8 +143,8 @@ async def _slot_jobs(scheduler: PublishingScheduler, count: int) -> bool:
 
 
 def _headline(text: str) -> str:
-    """The headline line of a post (`#Рубрика`, then the headline)."""
-    return text.splitlines()[1]
+    """The headline line of a post: its first line (what a notification shows)."""
+    return text.splitlines()[0]
 
 
 async def test_cron_slot_jobs_fire_at_their_exact_virtual_moments(world: World) -> None:

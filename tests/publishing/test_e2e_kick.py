@@ -85,4 +85,4 @@ async def test_a_kick_mid_run_deactivates_tells_the_admin_and_loses_no_post(
         await clock.set(local("15:00"))
         await pump(clock, lambda: published(app, ids[1], chat_id))
         texts = [m["text"] or "" for m in await app.client.bot_messages(chat_id)]
-        assert [t.splitlines()[1] for t in texts] == ["Первая", "Вторая"]
+        assert [t.splitlines()[0] for t in texts] == ["Первая", "Вторая"]

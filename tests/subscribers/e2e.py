@@ -84,6 +84,22 @@ class Reader:
     async def _answers(self, message_id: int) -> list[Message]:
         return list((await self.message(message_id)).get("callback_answers", []))
 
+    async def pushes(self, count: int) -> list[Message]:
+        """Wait until `count` pushes (messages with a «Читать полностью» button) arrived.
+
+        Pushes come through the delivery engine, paced per chat, on their own time: a test
+        that goes on to `say` something must let them land first, or a late push is taken
+        for the reply.
+        """
+
+        async def arrived() -> list[Message] | None:
+            found = [m for m in await self.bot_messages() if _is_push(m)]
+            return found if len(found) >= count else None
+
+        found: list[Message] = await eventually(arrived, 10.0, f"{count} pushes")
+        assert len(found) == count, f"expected {count} pushes, got {len(found)}"
+        return found
+
     async def edited(self, message_id: int, fragment: str) -> Message:
         """Wait until a message has been edited to contain `fragment`."""
 
@@ -93,3 +109,7 @@ class Reader:
 
         result: Message = await eventually(check, 5.0, f"message edited to contain {fragment!r}")
         return result
+
+
+def _is_push(message: Message) -> bool:
+    return any(b["text"] == "Читать полностью" for b in buttons(message))

@@ -183,6 +183,7 @@ async def test_latest_paging_and_the_whole_article(app: RunningApp) -> None:
     await reader.say("/subscribe Экономика")
     ids = await _import_many(app, "Экономика", 5)
     await _import_many(app, "Спорт", 1)
+    await reader.pushes(5)  # let the pushes land: a late one must not be taken for a reply
     first = await reader.say("/latest 2")
     assert "Последние новости ваших рубрик" in body(first)
     assert "1. Экономика: новость номер 4" in body(first)
@@ -218,6 +219,33 @@ async def test_latest_paging_and_the_whole_article(app: RunningApp) -> None:
     assert "Последние новости — Экономика" in body(count_first)
     assert "1. Экономика: новость номер 4" in body(count_first)
     assert "2. " not in body(count_first)
+
+
+async def test_a_push_opens_the_whole_article_and_an_edit_reaches_it(
+    app: RunningApp, sample_text: str
+) -> None:
+    reader = await Reader.create(app, "Динара")
+    await reader.say("/subscribe Политика")
+    source = "https://example.kz/news/hub"
+    front = f"---\nsource: {source}\n---\n"
+    service = app.services["article_service"]
+    await service.import_text(front + sample_text)
+    push = await app.wait_for_text(reader.chat_id, HEADLINE)
+    assert [(b["text"], b.get("url")) for b in buttons(push)] == [
+        ("Читать полностью", None),
+        ("Источник", source),
+    ]
+    before = len(await reader.bot_messages())
+    await reader.press(push, button(push, "Читать полностью"))
+    full = await reader.next_message(before)
+    assert "Ранее сообщалось, что Токаев" in body(full)  # the body, not just the lead
+    assert "Елена Беляева" in body(full)  # the byline
+    changed = sample_text.replace("Ранее сообщалось", "Как сообщалось")
+    updated = changed.replace("Во время обращения", "Выступая перед")
+    await service.import_text(front + updated)
+    edited = await reader.edited(push["message_id"], "Выступая перед")
+    assert buttons(edited) == buttons(push)
+    assert sum(HEADLINE in body(m) for m in await reader.bot_messages()) == 2  # no second push
 
 
 async def test_search_by_word_forms(app: RunningApp, sample_text: str) -> None:

@@ -111,7 +111,7 @@ async def test_stop_leaves_nothing_behind_and_no_push_arrives(
         keys.outbox_job(job_id),
         keys.outbox_ready("push"),
         keys.usernames(),
-        keys.audit(),
+        keys.audit_refusals(),
         keys.digests(),
         keys.quiet_subscribers(),
     ):

@@ -40,13 +40,18 @@ async def test_reasons_for_pushes_nobody_wants_any_more(redis: Redis, keys: Keys
     digest = DeliveryJob(id="digest-4-2026-11-25", kind="digest", chat_id=4, article_id="d")
     channel = DeliveryJob(id="c", kind="channel_post", chat_id=-1001, article_id="a1")
     gone = push(1, "no-such-article")  # nothing to check against: left alone
+    waiting = await ArticleRepo(redis, keys).store(
+        article("a2", "Политика", "Ещё под эмбарго", 0), embargoed=True
+    )
     check = StillWanted(subs, ArticleRepo(redis, keys))
-    jobs = [push(1), push(2), push(3), push(4), digest, channel, gone]
+    jobs = [push(1), push(2), push(3), push(4), digest, channel, gone, push(1, "a2")]
+    assert waiting.article_id == "a2"
     assert await check(jobs) == {
         "push-a1-2": "unsubscribed",
         "push-a1-3": "digest_only",
         "push-a1-4": "stopped",
         "digest-4-2026-11-25": "stopped",
+        "push-a2-1": "not_public",
     }
     assert await check([channel]) == {}
 

@@ -95,6 +95,24 @@ def test_latest_shows_local_times_and_escapes_headlines(i18n: I18n) -> None:
     assert "2. Вчера <i>— Politics, 24 November, 11:00</i>" in en
 
 
+def test_articles_without_a_publication_time_are_dated_by_when_they_became_public(
+    i18n: I18n,
+) -> None:
+    imported = datetime(2026, 11, 25, 4, 15, tzinfo=UTC)
+    released = datetime(2026, 11, 24, 3, 40, tzinfo=UTC)
+    plain = Article(id="1", rubric="Политика", headline="Импорт", imported_at=imported)
+    slot = Article(
+        id="2", rubric="Политика", headline="Из очереди", imported_at=imported, public_at=released
+    )
+    page = LatestPage("ok", articles=[plain, slot], rubric=POLITIKA, scope="rubric")
+    text = views.latest_text(i18n, "ru", ALMATY, page, {"Политика": POLITIKA}, NOW)
+    assert "1. Импорт <i>— Политика, сегодня, 09:15</i>" in text
+    assert "2. Из очереди <i>— Политика, 24 ноября, 08:40</i>" in text
+    assert "без даты" not in text
+    found = views.search_text(i18n, "ru", ALMATY, "импорт", SearchResult(1, [plain]), {}, NOW)
+    assert "1. Импорт <i>— Политика, сегодня, 09:15</i>" in found
+
+
 def test_search_counts_agree(i18n: I18n) -> None:
     hits = [Article(id=str(i), rubric="Спорт", headline=f"Матч {i}") for i in range(10)]
     text = views.search_text(i18n, "ru", ALMATY, "матч", SearchResult(21, hits), {}, NOW)
