@@ -53,11 +53,11 @@ def typograph(text: str) -> str:
     work = protect(text, tokens)
     if len(tokens) > MAX_TOKENS:
         return text
-    work = _apply_rules(work)
+    work = _apply_rules(work, bool(tokens))
     return restore(work, tokens) if tokens else work
 
 
-def _apply_rules(text: str) -> str:
+def _apply_rules(text: str, protected: bool) -> str:
     """The rule groups in Typograf's order: symbols, spaces, numbers, dashes,
     punctuation and quotes, digit groups, no-break spaces, dates. The keyboard layout fix
     (Typograf's last rule) runs first: it changes letters that other rules look at."""
@@ -76,7 +76,7 @@ def _apply_rules(text: str) -> str:
     if has_digit:
         text = group_digits(tie_units(text))
     text = nbsp_words(text, has_digit)
-    text = nbsp_numbers(text, has_roman)
+    text = nbsp_numbers(text, has_digit, has_roman, protected)
     text = particles(text)
     if has_digit:
         text = dates(text)

@@ -178,10 +178,11 @@ _LEGAL = re.compile(
 
 def nbsp_words(text: str, has_digit: bool) -> str:
     """No-break spaces after short words, in abbreviations, with initials, legal forms, №, §."""
-    text = _addresses(text)
-    text = _inserting(text)
+    dots = "." in text
+    text = _addresses(text, dots, has_digit)
+    text = _inserting(text, dots)
     text = _SHORT_WORD_SPACE.sub(NBSP, text)
-    if "!" in text or "?" in text or "…" in text or _SHORT_LAST_HINT.search(text):
+    if "!" in text or "?" in text or "…" in text or (dots and _SHORT_LAST_HINT.search(text)):
         text = _SHORT_LAST_WORD.sub(NBSP, text)
     if has_digit and (
         "!" in text
@@ -190,10 +191,12 @@ def nbsp_words(text: str, has_digit: bool) -> str:
         or "\n" in text
         or text[-1:].isdigit()
         or (text[-1:] in _NUMBER_MARKS and text[-2:-1].isdigit())
-        or _SHORT_LAST_NUMBER_HINT.search(text)
+        or (dots and _SHORT_LAST_NUMBER_HINT.search(text))
     ):
         text = _SHORT_LAST_NUMBER.sub(NBSP, text)
-    return _LEGAL.sub(rf"\1{NBSP}", text)
+    if "О " in text or "И " in text or "П " in text or "У " in text or "Л " in text:
+        text = _LEGAL.sub(rf"\1{NBSP}", text)
+    return text
 
 
 def particles(text: str) -> str:
@@ -204,7 +207,7 @@ def particles(text: str) -> str:
     return text
 
 
-def _inserting(text: str) -> str:
+def _inserting(text: str, dots: bool) -> str:
     """The rules that may add a space: `№5`, `§5`, `т.е.`, `А.С.Пушкин`."""
     if "№" in text:
         text = _NUMBER_SIGN.sub("№" + NNBSP, text)
@@ -212,6 +215,8 @@ def _inserting(text: str) -> str:
         text = _SECTION_SIGN.sub("§" + NNBSP, text)
     if "¶" in text:
         text = _PARAGRAPH_SIGN.sub("¶" + NBSP, text)
+    if not dots:
+        return text
     if _ABBR_HINT.search(text):
         text = _ABBR.sub(_abbreviation, text)
     if _INITIAL_HINT.search(text):
@@ -220,13 +225,13 @@ def _inserting(text: str) -> str:
     return text
 
 
-def _addresses(text: str) -> str:
+def _addresses(text: str, dots: bool, has_digit: bool) -> str:
     """`ул. Абая`, `д. 5`, `г. Алматы`, `стр. 5`, `см. ниже`, `мкр. Самал`, `дом 5`, `P. S.`"""
-    if "." in text:
+    if dots:
         text = _dotted_addresses(text)
-    if any(hint.search(text) for hint in _HOUSE_HINTS):
+    if has_digit and any(hint.search(text) for hint in _HOUSE_HINTS):
         text = _HOUSE.sub(rf"\1{NBSP}", text)
-    if _DISTRICT_HINT.search(text):
+    if "к" in text and _DISTRICT_HINT.search(text):
         text = _DISTRICT.sub(rf"\1{NBSP}", text)
     return text
 

@@ -91,7 +91,7 @@ def _needed_branches(text: str) -> int:
         mask |= 8
     if "@" in text:
         mask |= 16 | 256
-    if _DOMAIN_HINT.search(text):
+    if "." in text and _DOMAIN_HINT.search(text):
         mask |= 32
     if (
         ("+" in text and _PLUS_DIGIT.search(text))
@@ -131,6 +131,9 @@ _UCS2_BASE = _ucs2_base()
 
 def _english_quotation(text: str) -> bool:
     """Whether a quotation mark is followed by a Latin letter."""
+    if not ('"' in text or "«" in text or "“" in text or "„" in text or "»" in text):
+        if not ("”" in text or "‟" in text or "‹" in text or "›" in text):
+            return False
     return any(mark in text and hint.search(text) for mark, hint in _ENGLISH_HINTS)
 
 

@@ -193,9 +193,13 @@ _QUOTE_DASH = re.compile(rf"»{SP}?{DASH}(?={SP})")
 def after_punctuation(text: str) -> str:
     """Once the quotes are set: a space in `:«` and `,«`, a speech dash after a closing quote,
     and a comma before «а» and «но» (`«Да» но` -> `«Да», но`)."""
-    if any(hint.search(text) for hint in _ANO_HINTS):
+    if (" а" in text or " но" in text or "\nа" in text or "\nно" in text) and any(
+        hint.search(text) for hint in _ANO_HINTS
+    ):
         text = _ANO.sub(lambda m: "," + m.group(), text)
-    if ":«" in text or ",«" in text or ":„" in text or ",„" in text:
+    if ("«" in text or "„" in text) and (
+        ":«" in text or ",«" in text or ":„" in text or ",„" in text
+    ):
         text = _GLUED_QUOTE.sub(lambda m: " " + m.group(), text)
     if "»" in text:
         text = _QUOTE_DASH.sub(f"»{NBSP}{EM}", text)

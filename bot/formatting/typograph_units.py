@@ -56,15 +56,20 @@ def tie_units(text: str) -> str:
     return _NUMBER_UNIT.sub(rf"\1\2{NBSP}", text)
 
 
-def nbsp_numbers(text: str, has_roman: bool) -> str:
-    """Tie days to months, year ranges to `гг.`, centuries to their word; superscript km2."""
-    if " " in text:
-        text = _DAY_MONTH.sub(NBSP, text)
-    if _YEARS_HINT.search(text):
-        text = _YEARS_ABBREVIATION.sub(rf"\1{NBSP}гг.", text)
-    if "м2" in text or "м3" in text:
-        text = _POWER.sub(lambda m: "м" + _SUPERSCRIPT[m.group(1)], text)
-    text = _UNTIE_AFTER_UNIT.sub(" ", text)
+def nbsp_numbers(text: str, has_digit: bool, has_roman: bool, protected: bool) -> str:
+    """Tie days to months, year ranges to `гг.`, centuries to their word; superscript km2.
+
+    `protected`: the text has placeholders (a unit may follow a protected number).
+    """
+    if has_digit:
+        if " " in text:
+            text = _DAY_MONTH.sub(NBSP, text)
+        if "г" in text and _YEARS_HINT.search(text):
+            text = _YEARS_ABBREVIATION.sub(rf"\1{NBSP}гг.", text)
+        if "м2" in text or "м3" in text:
+            text = _POWER.sub(lambda m: "м" + _SUPERSCRIPT[m.group(1)], text)
+    if (has_digit or protected) and NBSP in text:
+        text = _UNTIE_AFTER_UNIT.sub(" ", text)
     if has_roman:
         text = _CENTURY.sub(_century, text)
     return text
