@@ -131,9 +131,9 @@ _UCS2_BASE = _ucs2_base()
 
 def _english_quotation(text: str) -> bool:
     """Whether a quotation mark is followed by a Latin letter."""
-    if not ('"' in text or "«" in text or "“" in text or "„" in text or "»" in text):
-        if not ("”" in text or "‟" in text or "‹" in text or "›" in text):
-            return False
+    common = '"' in text or "«" in text or "“" in text or "„" in text or "»" in text
+    if not (common or "”" in text or "‟" in text or "‹" in text or "›" in text):
+        return False
     return any(mark in text and hint.search(text) for mark, hint in _ENGLISH_HINTS)
 
 
