@@ -6,9 +6,14 @@ On a fresh `redis-server` (the machine's, 7.0):
   of one subscriber shard set and one settings shard hash, with their encodings;
 - time: the push listener's fan-out of one new article — reading the rubric's subscribers,
   deferring those in quiet hours (1% of them) and `OutboxRepo.enqueue_fanout` of 50,000 jobs;
+- ledger: the pushes delivered (every job claimed and settled as sent, no Telegram), then the
+  article's ledger (records hash + event log, `MEMORY USAGE ... SAMPLES 0`) per reader before
+  and after `LedgerRepo.summarise`, and the summary's time; for these 50,000 readers and for
+  an article pushed to 300 (the figure the security review measured);
 - time: an edit of that article reaching the 50,000 copies out (`ReaderCopies.edit`:
   reading the ledger's copies, replacing the waiting pushes' payload, one edit job each).
-Targets: at most 100 bytes per subscription, at most 2 s to enqueue.
+Targets: at most 100 bytes per subscription, at most 2 s to enqueue, at most 40 bytes per
+reader in a summarised ledger.
 """
 
 from __future__ import annotations
@@ -29,7 +34,9 @@ from bot.subscribers.push import PushListener
 from bot.subscribers.search import Lemmatizer, SearchService, shared_morph
 from storage.articles import ArticleRepo
 from storage.keys import Keys
+from storage.ledger import LedgerRepo
 from storage.models.article import Article
+from storage.models.post import Post
 from storage.models.subscriber import Subscriber
 from storage.outbox import OutboxRepo
 from storage.rubrics import RubricRepo
@@ -109,10 +116,55 @@ async def measure_fanout(redis: Redis, keys: Keys, subs: SubscriptionRepo) -> di
     }
 
 
+async def deliver_pushes(outbox: OutboxRepo) -> int:
+    """Claim every push job (quiet hours' ones too) and settle it as sent; how many."""
+    now = time.time() + 2 * 86400
+    sent = 0
+    while jobs := await outbox.claim(now, 1000, "bench", 600.0):
+        await outbox.settle([outbox.completion(job, 1 + sent + i, now)
+                             for i, job in enumerate(jobs)], now)  # fmt: skip
+        sent += len(jobs)
+    return sent
+
+
+async def ledger_bytes(redis: Redis, keys: Keys, article_id: str) -> int:
+    """Memory of an article's ledger: the records hash and the event log, every field counted."""
+    total = 0
+    for key in (keys.ledger(article_id), keys.ledger_log(article_id)):
+        total += int(await redis.memory_usage(key, samples=0) or 0)
+    return total
+
+
+async def measure_ledger(
+    redis: Redis, keys: Keys, outbox: OutboxRepo, article_id: str, label: str
+) -> dict[str, Any]:
+    """Bytes per reader of a delivered push's ledger, before and after its summary."""
+    readers = await deliver_pushes(outbox)
+    ledger = LedgerRepo(redis, keys)
+    before = await ledger_bytes(redis, keys, article_id)
+    start = time.perf_counter()
+    await ledger.summarise(article_id)
+    summarise_s = time.perf_counter() - start
+    after = await ledger_bytes(redis, keys, article_id)
+    return {
+        f"ledger_{label}_readers": readers,
+        f"ledger_{label}_bytes_per_reader_sent": round(before / readers, 1),
+        f"ledger_{label}_bytes_per_reader_summarised": round(after / readers, 1),
+        f"ledger_{label}_summarise_s": round(summarise_s, 3),
+    }
+
+
+async def measure_small_push(redis: Redis, keys: Keys, outbox: OutboxRepo) -> dict[str, Any]:
+    """The ledger of an article pushed to 300 readers."""
+    post = Post(method="sendMessage", text="<b>Пуш</b>", length=3)
+    readers = [(uid, 0.0) for uid in user_ids(300)]
+    await outbox.enqueue_fanout(post, readers, kind="push", article_id="bench300")
+    return await measure_ledger(redis, keys, outbox, "bench300", "300")
+
+
 async def measure_reader_edit(redis: Redis, keys: Keys) -> dict[str, Any]:
     """Seconds for an edit to queue one edit job per reader copy the ledger knows."""
     from bot.subscribers.copies import ReaderCopies, ReaderCopy
-    from storage.ledger import LedgerRepo
     from storage.models.delivery import LedgerEntry
 
     clock = SystemClock()
@@ -150,8 +202,11 @@ async def _run(directory: Path) -> dict[str, Any]:
         memory = await measure_memory(redis, keys, subs)
         await add_quiet_hours(subs, user_ids())
         fanout = await measure_fanout(redis, keys, subs)
+        outbox = OutboxRepo(redis, keys, time_source=SystemClock().time)
+        big = await measure_ledger(redis, keys, outbox, "bench1", "50k")
+        small = await measure_small_push(redis, keys, outbox)
         edit = await measure_reader_edit(redis, keys)
-        return {**memory, **fanout, **edit}
+        return {**memory, **fanout, **small, **big, **edit}
     finally:
         await redis.aclose()
         await server.astop()

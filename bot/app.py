@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -28,14 +29,22 @@ def create_bot(token: str, api_url: str) -> Bot:
     )
 
 
-def create_dispatcher(ctx: AppContext, **services: Any) -> Dispatcher:
-    """A Dispatcher with dialogue state in Redis and every service as workflow data."""
-    storage = RedisStorage(
+def create_fsm_storage(ctx: AppContext) -> RedisStorage:
+    """Dialogue state in Redis under the keys' prefix; an abandoned dialogue expires after
+    RETENTION__DIALOGUE_HOURS (its draft, if any, stays: drafts have their own retention)."""
+    ttl = timedelta(hours=ctx.settings.retention.dialogue_hours)
+    return RedisStorage(
         ctx.redis,
         key_builder=DefaultKeyBuilder(prefix=ctx.keys.fsm_prefix(), with_destiny=True),
+        state_ttl=ttl,
+        data_ttl=ttl,
     )
+
+
+def create_dispatcher(ctx: AppContext, **services: Any) -> Dispatcher:
+    """A Dispatcher with dialogue state in Redis and every service as workflow data."""
     dispatcher = Dispatcher(
-        storage=storage,
+        storage=create_fsm_storage(ctx),
         settings=ctx.settings,
         clock=ctx.clock,
         i18n=ctx.i18n,

@@ -48,6 +48,25 @@ class DeliverySettings(BaseModel):
     lease_seconds: float = Field(30.0, gt=0)
 
 
+class RetentionSettings(BaseModel):
+    """How long Vestnik keeps records it no longer needs (`RETENTION__*`; see docs/storage.md).
+
+    Days and hours count by the injected clock; the sweep runs every `sweep_minutes`.
+    """
+
+    ledger_days: int = Field(365, ge=1)
+    ledger_summary_minutes: float = Field(30.0, gt=0)
+    digest_ledger_days: int = Field(7, ge=1)
+    stats_days: int = Field(400, ge=1)
+    audit_days: int = Field(365, ge=1)
+    post_days: int = Field(90, ge=1)
+    draft_days: int = Field(30, ge=1)
+    file_id_days: int = Field(90, ge=1)
+    username_days: int = Field(180, ge=1)
+    dialogue_hours: float = Field(168.0, gt=0)
+    sweep_minutes: float = Field(60.0, gt=0)
+
+
 class DeskSettings(BaseModel):
     """Limits that keep refused attempts from drowning the desk and its audit log."""
 
@@ -80,6 +99,7 @@ class Settings(BaseSettings):
     article_retention_days: int = Field(365, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     desk: DeskSettings = Field(default_factory=DeskSettings)
 
     @field_validator("bot_token")
@@ -226,6 +246,8 @@ def describe_settings_error(exc: SettingsError) -> str:
     hint = ""
     if name == "DELIVERY":
         hint = " (set single values instead, e.g. DELIVERY__GLOBAL_PER_SEC=30)"
+    elif name == "RETENTION":
+        hint = " (set single values instead, e.g. RETENTION__LEDGER_DAYS=365)"
     return f"configuration error: {name}: expected a JSON object{hint}"
 
 

@@ -11,17 +11,19 @@ def build_features(ctx: AppContext) -> list[Feature]:
     """Each feature's `build(ctx, deps)` sees the workflow data of those built before it.
 
     `deps["article_listeners"]` holds the listeners of the features built so far, so the
-    articles feature, built last, tells every other feature about stored articles.
+    articles feature, built after the others that listen, tells every one of them about
+    stored articles. Retention comes last: it only needs the context.
     """
     from bot.articles import wiring as articles
     from bot.delivery import wiring as delivery
     from bot.desk import wiring as desk
     from bot.publishing import wiring as publishing
+    from bot.retention import wiring as retention
     from bot.subscribers import wiring as subscribers
 
     deps: dict[str, Any] = {}
     features: list[Feature] = []
-    for module in (delivery, publishing, subscribers, desk, articles):
+    for module in (delivery, publishing, subscribers, desk, articles, retention):
         deps["article_listeners"] = listeners_of(features)
         feature = module.build(ctx, deps)
         deps.update(feature.workflow_data)

@@ -334,8 +334,16 @@ class ArticleRepo(ArticleEmbargo):
         )
         return bool(reply == "ok")
 
-    async def purge_older_than(self, cutoff: datetime) -> int:
-        """Delete every article whose list score (published, else imported) is before `cutoff`."""
+    async def purge_older_than(
+        self, cutoff: datetime, *, forget: Callable[[str], Awaitable[object]]
+    ) -> int:
+        """Delete every public article whose list score (published, else when it became
+        public) is before `cutoff`; embargoed ones wait for their first publication.
+
+        `forget(article_id)` runs first for each one, so what hangs off the article (its
+        posts, its ledger) goes before the article does: a crash in between leaves the
+        article listed, and the next purge finishes the job.
+        """
         deleted = 0
         bound = f"({cutoff.timestamp()!r}"
         while True:
@@ -347,6 +355,7 @@ class ArticleRepo(ArticleEmbargo):
             if not ids:
                 return deleted
             for article_id in ids:
+                await forget(article_id)
                 deleted += int(await self.delete(article_id))
 
     # --- reading ---------------------------------------------------------------

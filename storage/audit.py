@@ -41,6 +41,25 @@ redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[3]) - 1)
 return n
 """
 
+_PURGE_BATCH = 500
+
+# KEYS: 1 an audit list (newest first).  ARGV: 1 cutoff (unix s), 2 at most this many.
+# Pops entries older than the cutoff from the old end; returns how many.
+_PURGE = r"""
+local cutoff, removed = tonumber(ARGV[1]), 0
+while removed < tonumber(ARGV[2]) do
+  local raw = redis.call('LINDEX', KEYS[1], -1)
+  if not raw then break end
+  local ok, entry = pcall(cjson.decode, raw)
+  if ok and type(entry) == 'table' and type(entry.at) == 'number' and entry.at >= cutoff then
+    break
+  end
+  redis.call('RPOP', KEYS[1])
+  removed = removed + 1
+end
+return removed
+"""
+
 
 class AuditRepo:
     """Two capped Redis lists of `AuditEntry` JSON documents: actions and refusals."""
@@ -60,6 +79,7 @@ class AuditRepo:
         self._per_actor = per_actor
         self._window = window
         self._refuse = redis.register_script(_REFUSE)
+        self._purge = redis.register_script(_PURGE)
 
     async def record(self, entry: AuditEntry) -> bool:
         """Prepend an entry to its list and trim it to the cap, atomically.
@@ -140,6 +160,19 @@ class AuditRepo:
             pipe.expire(key, window, nx=True)
             count, _ = await pipe.execute()
         return int(count)
+
+    async def purge_older_than(self, cutoff: float) -> int:
+        """Drop entries older than `cutoff` (AUDIT retention) from both lists, oldest first;
+        how many. Entries are pushed newest first, so the old ones sit at each list's tail.
+        """
+        removed = 0
+        for key in (self._k.audit(), self._k.audit_refusals()):
+            while True:
+                popped = int(await self._purge(keys=[key], args=[cutoff, _PURGE_BATCH]))
+                removed += popped
+                if popped < _PURGE_BATCH:
+                    break
+        return removed
 
     async def count(self) -> int:
         """How many entries the log holds (both lists)."""

@@ -129,6 +129,10 @@ class Keys:
         """HASH: chat id -> post id, the latest post of this article in each chat."""
         return self._k("post", "article", article_id)
 
+    def posts_index(self) -> str:
+        """ZSET: post id -> created time, every stored post (retention of finished ones)."""
+        return self._k("posts")
+
     # --- delivery engine ------------------------------------------------------
     def outbox_job(self, job_id: str) -> str:
         """STRING: a delivery job as JSON."""
@@ -170,6 +174,10 @@ class Keys:
         """HASH: photo URL or upload digest -> Telegram file_id."""
         return self._k("files")
 
+    def file_ids_index(self) -> str:
+        """ZSET: photo URL or upload digest -> when its file_id was learned (retention)."""
+        return self._k("files", "learned")
+
     def lease(self, name: str) -> str:
         """STRING with TTL: holder of a named lease (e.g. `poller`)."""
         return self._k("lease", name)
@@ -183,9 +191,22 @@ class Keys:
         """LIST: every event of an article's delivery (published, skipped, failed, edited...)."""
         return self._k("ledger", article_id, "log")
 
+    def ledger_index(self) -> str:
+        """ZSET: ledger id (article id, `digest-<day>`) -> time of its last event (retention)."""
+        return self._k("ledgers")
+
+    def ledger_unsummarised(self) -> str:
+        """ZSET: ledger id -> time of its last event, ledgers holding readers' records that
+        are not summarised yet (see `storage/ledger_summary.py`)."""
+        return self._k("ledgers", "loose")
+
     def stats(self, day: str) -> str:
         """HASH: counters for one local day `YYYY-MM-DD` (published, failed.<reason>, pushes)."""
         return self._k("stats", day)
+
+    def stats_index(self) -> str:
+        """ZSET: local day `YYYY-MM-DD` -> time of its first counted event (retention)."""
+        return self._k("stats", "index")
 
     # --- subscribers ----------------------------------------------------------
     def digests(self) -> str:
@@ -199,6 +220,10 @@ class Keys:
     def usernames(self) -> str:
         """HASH: lowercased @username -> user id, learned from updates."""
         return self._k("usernames")
+
+    def usernames_seen(self) -> str:
+        """ZSET: lowercased @username -> when it was last learned (retention)."""
+        return self._k("usernames", "seen")
 
     def rubric_subscribers_shard(self, slug: str, mode: str, shard: int) -> str:
         """SET (intset): user ids in one shard (`id % shards`) of a rubric, per mode.
@@ -252,6 +277,10 @@ class Keys:
     def draft_seq(self) -> str:
         """STRING counter: the last draft number issued."""
         return self._k("draft", "seq")
+
+    def drafts_index(self) -> str:
+        """ZSET: draft id -> updated time, every editor's drafts (retention)."""
+        return self._k("drafts")
 
     def audit(self) -> str:
         """LIST: the newest admin and editor actions first (capped); refusals live apart."""

@@ -43,11 +43,12 @@ class OutboxLeases(OutboxCore):
     ) -> ClaimResult:
         """`claim`, also telling when the next waiting job is due (for the idle sleep)."""
         raw = await self._scripts["CLAIM"](
-            keys=[*self._lane_keys(), *self._state_keys(), self.stats.day_key(now)],
+            keys=[*self._lane_keys(), *self._state_keys(), *self._record_keys(now)],
             args=[
                 repr(now), limit, repr(now + lease_s), worker_id,
                 *self._job_t, *self._ledger_t, *self._log_t,
                 self.log_cap, self.done_ttl_ms, *self._payload_t, PAIR_BUSY_DELAY,
+                self.stats.ttl_seconds, self.stats.day_name(now),
             ],
         )  # fmt: skip
         next_due = float(raw[0]) if raw[0] else None

@@ -60,5 +60,12 @@ class OutboxCore:
     def _state_keys(self) -> list[str]:
         return [self.keys.outbox_inflight(), self.keys.outbox_owners(), self.keys.outbox_pairs()]
 
+    def _record_keys(self, now: float) -> list[str]:
+        """The day's stats, then the indexes the claim and settle scripts keep up to date."""
+        return [
+            self.stats.day_key(now), self.keys.ledger_index(), self.keys.ledger_unsummarised(),
+            self.keys.stats_index(),
+        ]  # fmt: skip
+
     def _now(self, now: float | None) -> float:
         return self._time() if now is None else now

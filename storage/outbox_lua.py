@@ -61,11 +61,20 @@ local function hmget_chunked(key, fields)
   return out
 end
 
-local LB = {rec = {}, set = {}, push = {}, logs = {}}
+local LB = {rec = {}, set = {}, push = {}, logs = {}, nb = {}, bk = {}, arts = {}, loose = {}}
 local function lb_records(lkey)
   local recs = LB.rec[lkey]
   if not recs then recs = {}; LB.rec[lkey] = recs end
   return recs
+end
+-- The ledger's bucket count when readers' records are summarised (false when not).
+local function lb_buckets(lkey)
+  local nb = LB.nb[lkey]
+  if nb == nil then
+    nb = tonumber(redis.call('HGET', lkey, '~n') or '') or false
+    LB.nb[lkey] = nb
+  end
+  return nb
 end
 local function lb_prefetch(lkey, chats)
   local recs, want, seen = lb_records(lkey), {}, {}
@@ -73,15 +82,33 @@ local function lb_prefetch(lkey, chats)
     if recs[chat] == nil and not seen[chat] then seen[chat] = true; want[#want + 1] = chat end
   end
   if #want == 0 then return end
+  local ask_nb = LB.nb[lkey] == nil
+  if ask_nb then want[#want + 1] = '~n' end
   local got = hmget_chunked(lkey, want)
+  if ask_nb then
+    LB.nb[lkey] = tonumber(got[#want] or '') or false
+    want[#want] = nil
+  end
   for i, chat in ipairs(want) do recs[chat] = got[i] or false end
+end
+-- A summarised reader's code (`storage/ledger_summary.py`), buckets read once per script.
+local function lb_folded(lkey, chat)
+  if string.byte(chat, 1) == 45 then return nil end
+  local nb = lb_buckets(lkey)
+  if not nb then return nil end
+  local name = folded_field(chat, nb)
+  local bks = LB.bk[lkey]
+  if not bks then bks = {}; LB.bk[lkey] = bks end
+  if bks[name] == nil then bks[name] = redis.call('HGET', lkey, name) or false end
+  return folded_code(bks[name] or nil, chat)
 end
 local function lb_sent(lkey, chat)
   local recs = lb_records(lkey)
   if recs[chat] == nil then recs[chat] = redis.call('HGET', lkey, chat) or false end
-  return ledger_sent(recs[chat] or nil)
+  if recs[chat] then return ledger_sent(recs[chat]) end
+  return folded_sent(lb_folded(lkey, chat))
 end
-local function lb_write(lkey, logkey, chat, status, json)
+local function lb_write(lkey, logkey, art, chat, status, json)
   if status ~= 'edited' and status ~= 'duplicate' then
     if status == 'published' or status == 'retracted' or not lb_sent(lkey, chat) then
       lb_records(lkey)[chat] = json
@@ -94,14 +121,28 @@ local function lb_write(lkey, logkey, chat, status, json)
   local push = LB.push[logkey]
   if not push then push = {}; LB.push[logkey] = push; LB.logs[#LB.logs + 1] = logkey end
   push[#push + 1] = json
+  LB.arts[art] = true
+  if string.byte(chat, 1) ~= 45 then LB.loose[art] = true end
 end
-local function lb_flush(cap)
+-- Writes the batch; `index` / `loose` note each touched ledger's last event at `now`.
+local function lb_flush(cap, index, loose, now)
   for lkey, set in pairs(LB.set) do call_chunked('HSET', lkey, set, 1000) end
   for _, logkey in ipairs(LB.logs) do
     local length = call_chunked('RPUSH', logkey, LB.push[logkey], 1000)
     if cap > 0 and length > cap then redis.call('LTRIM', logkey, -cap, -1) end
   end
-  LB.set, LB.push, LB.logs = {}, {}, {}
+  for art, _ in pairs(LB.arts) do redis.call('ZADD', index, now, art) end
+  for art, _ in pairs(LB.loose) do redis.call('ZADD', loose, now, art) end
+  LB.set, LB.push, LB.logs, LB.arts, LB.loose = {}, {}, {}, {}, {}
+end
+"""
+
+# A day's stats were bumped: they expire after the retention period, and the day is listed
+# (with the time of its first event) so the retention sweep finds it without KEYS.
+STATS_LUA = r"""
+local function stats_kept(stats_key, index, ttl, day, now)
+  redis.call('EXPIRE', stats_key, ttl)
+  redis.call('ZADD', index, 'NX', now, day)
 end
 """
 
@@ -169,15 +210,17 @@ redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
 return 1
 """
 
-# KEYS: 1 ready channel, 2 ready push, 3 inflight, 4 owners, 5 pairs, 6 stats of the day.
+# KEYS: 1 ready channel, 2 ready push, 3 inflight, 4 owners, 5 pairs, 6 stats of the day,
+# 7 ledger index, 8 unsummarised ledgers, 9 stats index.
 # ARGV: 1 now, 2 limit, 3 lease expiry, 4 worker, 5/6 job key head/tail, 7/8 ledger head/tail,
 # 9/10 ledger log head/tail, 11 log cap, 12 done TTL ms, 13/14 payload head/tail,
-# 15 delay for a job whose pair another job is sending.
+# 15 delay for a job whose pair another job is sending, 16 stats TTL s, 17 the stats day.
 # Returns {next_due or '', n, job bodies..., then ref, payload pairs}.
 CLAIM = (
     LEDGER_LUA
     + JOB_FIELDS_LUA
     + BATCH_LUA
+    + STATS_LUA
     + r"""
 local now, limit = ARGV[1], tonumber(ARGV[2])
 local jobs, refs, seen = {}, {}, {}
@@ -195,7 +238,7 @@ local function drop_duplicate(id, art, chat, jk)
     ',"status":"duplicate","at":' .. now ..
     ',"message_id":null,"reason":"already_published","detail":{"job_id":"' .. id .. '"}}'
   local lkey, logkey = ledger_keys(art)
-  lb_write(lkey, logkey, chat, 'duplicate', ev)
+  lb_write(lkey, logkey, art, chat, 'duplicate', ev)
   dups = dups + 1
 end
 
@@ -281,8 +324,11 @@ if #leased > 0 then
   call_chunked('ZADD', KEYS[3], leased, 1000)
   call_chunked('HSET', KEYS[4], owners, 1000)
 end
-lb_flush(tonumber(ARGV[11]))
-if dups > 0 then redis.call('HINCRBY', KEYS[6], 'duplicates', dups) end
+lb_flush(tonumber(ARGV[11]), KEYS[7], KEYS[8], now)
+if dups > 0 then
+  redis.call('HINCRBY', KEYS[6], 'duplicates', dups)
+  stats_kept(KEYS[6], KEYS[9], ARGV[16], ARGV[17], now)
+end
 
 local next_due = nil
 for lane = 1, 2 do
@@ -343,12 +389,13 @@ end
 return lost
 """
 
-# KEYS: 1 ready channel, 2 ready push, 3 inflight, 4 owners, 5 pairs, 6 stats of the day.
-# ARGV: 1 now, 2 (unused), 3/4 job head/tail, 5/6 ledger head/tail, 7/8 log head/tail,
+# KEYS: 1 ready channel, 2 ready push, 3 inflight, 4 owners, 5 pairs, 6 stats of the day,
+# 7 ledger index, 8 unsummarised ledgers, 9 stats index.
+# ARGV: 1 now, 2 stats TTL s, 3/4 job head/tail, 5/6 ledger head/tail, 7/8 log head/tail,
 # 9 log cap, 10 done TTL ms, 11 wake channel, 12 the ops as a JSON array of arrays of 13
 # strings: op (c complete, f fail, r retry, d defer), id, lane, article, chat, ledger status,
 # ledger JSON, stats field, job JSON, at, keep ('1' keep a tombstone), owner, the chat id
-# the job had when claimed (its pair lock; differs after a group migration).
+# the job had when claimed (its pair lock; differs after a group migration); 13 the stats day.
 # Ops are applied in order, in runs of distinct job ids: within a run the reads (owners,
 # pair locks, ledger records) and writes (leases, lanes, ledger) each go in one command
 # where Redis allows it; a repeated id starts a new run, so the result is the one of
@@ -357,6 +404,7 @@ SETTLE = (
     LEDGER_LUA
     + JOB_FIELDS_LUA
     + BATCH_LUA
+    + STATS_LUA
     + r"""
 local now, cap = ARGV[1], tonumber(ARGV[9])
 local ops = cjson.decode(ARGV[12])
@@ -387,11 +435,11 @@ local function record(o)
     local ev = '{"article_id":"' .. art .. '","chat_id":' .. chat ..
       ',"status":"duplicate","at":' .. now .. ',"message_id":' .. mid ..
       ',"reason":"sent_twice","detail":{"job_id":"' .. id .. '"}}'
-    lb_write(lkey, logkey, chat, 'duplicate', ev)
+    lb_write(lkey, logkey, art, chat, 'duplicate', ev)
     bump('duplicates_sent', 1, chat)
     return
   end
-  if json ~= '' then lb_write(lkey, logkey, chat, status, json) end
+  if json ~= '' then lb_write(lkey, logkey, art, chat, status, json) end
   bump(field, 1, chat)
 end
 
@@ -437,7 +485,7 @@ local function apply(first, last)
       requeued = requeued + 1
       if o[4] ~= '' and o[7] ~= '' then
         local lkey, logkey = ledger_keys(o[4])
-        lb_write(lkey, logkey, o[5], 'queued', o[7])
+        lb_write(lkey, logkey, o[4], o[5], 'queued', o[7])
       end
       bump(o[8], 1, o[5])
     end
@@ -460,7 +508,7 @@ local function apply(first, last)
   for lane = 1, 2 do
     if #adds[lane] > 0 then call_chunked('ZADD', KEYS[lane], adds[lane], 1000) end
   end
-  lb_flush(cap)
+  lb_flush(cap, KEYS[7], KEYS[8], now)
 end
 
 local first, seen = 1, {}
@@ -470,7 +518,7 @@ for i, o in ipairs(ops) do
 end
 if #ops >= first then apply(first, #ops) end
 for field, count in pairs(stats) do redis.call('HINCRBY', KEYS[6], field, count) end
-if next(stats) then redis.call('EXPIRE', KEYS[6], 34560000) end
+if next(stats) then stats_kept(KEYS[6], KEYS[9], ARGV[2], ARGV[13], now) end
 if requeued > 0 then redis.call('PUBLISH', ARGV[11], '1') end
 return #ops
 """

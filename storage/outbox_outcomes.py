@@ -125,10 +125,11 @@ class OutboxOutcomes(OutboxCore):
         ops = json.dumps([_settle_fields(s) for s in settlements], ensure_ascii=False,
                          separators=(",", ":"))  # fmt: skip
         args: list[ScriptArg] = [
-            repr(now), "", *self._job_t, *self._ledger_t, *self._log_t,
+            repr(now), self.stats.ttl_seconds, *self._job_t, *self._ledger_t, *self._log_t,
             self.log_cap, self.done_ttl_ms, self.keys.outbox_wake(), ops,
+            self.stats.day_name(now),
         ]  # fmt: skip
-        keys = [*self._lane_keys(), *self._state_keys(), self.stats.day_key(now)]
+        keys = [*self._lane_keys(), *self._state_keys(), *self._record_keys(now)]
         return int(await self._scripts["SETTLE"](keys=keys, args=args))
 
     async def complete(

@@ -16,29 +16,53 @@ from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
 from storage.keys import Keys
+from storage.ledger import key_template
 from storage.models.queue import QueuedPost
 from storage.watched import update_json_model
 
 Target = Literal["none", "queue", "scheduled", "dispatching"]
 Mutation = Callable[[QueuedPost], QueuedPost]
+DEAD_HEADS_PER_CLAIM = 5000
 
-# Compare the channel's mark, pop up to N queue heads into the dispatching set, advance it.
-_CLAIM = """
+# Compare the channel's mark, pop queue heads into the dispatching set until N live posts
+# are taken (N < 0: the whole queue), advance the mark. A dead head (its record or its
+# article is gone) does not use up the slot: it is taken out too, returned with the live
+# ones (the dispatcher records it as skipped) or, with no record, simply dropped; at most
+# ARGV[9] dead heads per claim.
+# KEYS: 1 marks, 2 queue, 3 dispatching, 4 last posts.  ARGV: 1 chat, 2 expected mark,
+# 3 new mark, 4 N, 5 now, 6 slot mode ('1') or interval mode ('0'), 7/8 post key head/tail,
+# 9 dead heads limit, 10/11 article key head/tail.
+_CLAIM = r"""
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if not cur then cur = '' end
 if cur ~= ARGV[2] then return {0} end
 local n = tonumber(ARGV[4])
 if n < 0 then n = redis.call('ZCARD', KEYS[2]) end
-local popped = {}
-if n > 0 then popped = redis.call('ZPOPMIN', KEYS[2], n) end
-if #popped == 0 and ARGV[6] == '0' then return {1} end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-local out = {1}
-for i = 1, #popped, 2 do
-  out[#out + 1] = popped[i]
-  redis.call('ZADD', KEYS[3], ARGV[5], popped[i])
+local out, live, dead = {1}, 0, 0
+local function alive(id)
+  local body = redis.call('GET', ARGV[7] .. id .. ARGV[8])
+  if not body then return nil end
+  local art = string.match(body, '"article_id":"([^"]+)"')
+  return art ~= nil and redis.call('EXISTS', ARGV[10] .. art .. ARGV[11]) == 1
 end
-if #out > 1 then redis.call('HSET', KEYS[4], ARGV[1], ARGV[5]) end
+while live < n and dead < tonumber(ARGV[9]) do
+  local popped = redis.call('ZPOPMIN', KEYS[2], n - live)
+  if #popped == 0 then break end
+  for i = 1, #popped, 2 do
+    local id = popped[i]
+    local state = alive(id)
+    if state == nil then
+      dead = dead + 1
+    else
+      if state then live = live + 1 else dead = dead + 1 end
+      out[#out + 1] = id
+      redis.call('ZADD', KEYS[3], ARGV[5], id)
+    end
+  end
+end
+if live == 0 and ARGV[6] == '0' then return out end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+if live > 0 then redis.call('HSET', KEYS[4], ARGV[1], ARGV[5]) end
 return out
 """
 
@@ -73,6 +97,8 @@ class QueueRepo:
         self._k = keys
         self._claim = redis.register_script(_CLAIM)
         self._move = redis.register_script(_MOVE)
+        self._post_t = key_template(keys.post("@"))
+        self._article_t = key_template(keys.article("@"))
 
     async def next_id(self) -> str:
         """A new post id (a counter: short and readable in commands)."""
@@ -109,6 +135,7 @@ class QueueRepo:
                 pipe.multi()  # type: ignore[no-untyped-call]
                 pipe.set(self._k.post(post.id), _dump(post))
                 pipe.zadd(self._place(post), {post.id: score})
+                pipe.zadd(self._k.posts_index(), {post.id: post.created_at})
                 pipe.hset(links, str(post.chat_id), post.id)
                 if post.state == "dispatching":
                     pipe.hset(self._k.last_posts(), str(post.chat_id), str(score))
@@ -152,22 +179,21 @@ class QueueRepo:
         count: int,
         now: float,
     ) -> Claim:
-        """Atomically serve a channel: if its mark is still `expected`, pop `count` heads.
+        """Atomically serve a channel: if its mark is still `expected`, take `count` live
+        posts from the head of its queue.
 
         Slot mode compares and advances `keys.slot_marks` (even when the queue is empty: the
         slot has passed); interval mode compares `keys.last_posts` and only advances when a
-        post was taken. `count < 0` takes the whole queue. Popped posts go to dispatching.
+        post was taken. `count < 0` takes the whole queue. Taken posts go to dispatching;
+        dead heads on the way (their article is gone) go with them without counting, so a
+        slot is never spent on a post that cannot go out.
         """
         marks = self._k.last_posts() if interval_mode else self._k.slot_marks()
         keys = [marks, self._k.channel_queue(chat_id), self._k.dispatching(), self._k.last_posts()]
         args: list[str | int] = [
-            chat_id,
-            expected or "",
-            repr(mark),
-            count,
-            repr(now),
-            "0" if interval_mode else "1",
-        ]
+            chat_id, expected or "", repr(mark), count, repr(now), "0" if interval_mode else "1",
+            *self._post_t, DEAD_HEADS_PER_CLAIM, *self._article_t,
+        ]  # fmt: skip
         out = await self._claim(keys=keys, args=args)
         return Claim(won=bool(int(out[0])), post_ids=[str(x) for x in out[1:]])
 

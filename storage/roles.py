@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
+from storage.aged import purge_by_index
 from storage.keys import Keys
 from storage.models.roles import Invite
 
-# KEYS: the username directory.  ARGV: a name, a user id.  Deletes the name only while it
-# still points at that user.
+# KEYS: the username directory, its last-seen index.  ARGV: a name, a user id.  Deletes the
+# name only while it still points at that user.
 _FORGET_NAME = """
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('ZREM', KEYS[2], ARGV[1])
 return redis.call('HDEL', KEYS[1], ARGV[1])
+"""
+
+# KEYS: the username directory, its last-seen index.  ARGV: 1 cutoff, then names.  Forgets
+# each name not seen since the cutoff (checked again here); returns how many.
+_PURGE_NAMES = """
+local gone = 0
+for i = 2, #ARGV do
+  local seen = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[i]) or '')
+  if seen and seen < tonumber(ARGV[1]) then
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    redis.call('ZREM', KEYS[2], ARGV[i])
+    gone = gone + 1
+  end
+end
+return gone
 """
 
 
@@ -105,9 +122,23 @@ class RoleRepo:
                 return None
         return invite if invite.expires_at > now else None
 
-    async def remember_username(self, username: str, user_id: int) -> None:
-        """Learn `@username -> id` from an update, so `/grant @name` can find the user."""
-        await self._r.hset(self._k.usernames(), username.lstrip("@").lower(), user_id)
+    async def remember_username(self, username: str, user_id: int, at: float) -> None:
+        """Learn `@username -> id` from an update at `at`, so `/grant @name` can find the
+        user; names not seen for the retention period are forgotten (`purge_usernames`)."""
+        name = username.lstrip("@").lower()
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.hset(self._k.usernames(), name, user_id)
+            pipe.zadd(self._k.usernames_seen(), {name: at})
+            await pipe.execute()
+
+    async def purge_usernames(self, cutoff: float) -> int:
+        """Forget every @username not seen since `cutoff` (USERNAME retention); how many."""
+        keys = [self._k.usernames(), self._k.usernames_seen()]
+
+        async def delete(names: Sequence[str]) -> int:
+            return int(await self._r.eval(_PURGE_NAMES, 2, *keys, repr(cutoff), *names))
+
+        return await purge_by_index(self._r, keys[1], cutoff, delete)
 
     async def forget_usernames(self, user_id: int) -> int:
         """Drop every @username that points at `user_id` (a reader who left); how many.
@@ -118,8 +149,9 @@ class RoleRepo:
         key, uid = self._k.usernames(), str(int(user_id))
         names = [name async for name, value in self._r.hscan_iter(key, count=1000) if value == uid]
         removed = 0
+        seen = self._k.usernames_seen()
         for name in names:
-            removed += int(await self._r.eval(_FORGET_NAME, 1, key, name, uid))
+            removed += int(await self._r.eval(_FORGET_NAME, 2, key, seen, name, uid))
         return removed
 
     async def resolve_username(self, username: str) -> int | None:

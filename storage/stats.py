@@ -7,6 +7,10 @@ the day key a moment belongs to (the newsroom's local day).
 One HASH per day holds the bot-wide counters (`published`, `failed.<reason>`, ...) and, for
 jobs to a channel (a negative chat id), the same counter per channel under
 `chat:<chat id>:<field>` (`chat:-1001234:published`, `chat:-1001234:failed.forbidden`).
+
+Retention: every write lists its day in `keys.stats_index()` and gives the day's HASH an
+expiry of `retention_days` (STATS_RETENTION_DAYS); `purge_before` deletes the days before a
+cutoff by the injected clock.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from storage.keys import Keys
 from storage.models.delivery import DayStats
 
 TimeSource = Callable[[], float]
-STATS_TTL_SECONDS = 400 * 86400
+DEFAULT_RETENTION_DAYS = 400
 _INT_FIELDS = (
     "published",
     "pushes",
@@ -45,20 +49,32 @@ class StatsRepo:
         *,
         tz: tzinfo = UTC,
         time_source: TimeSource | None = None,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
     ) -> None:
         self.redis = redis
         self.keys = keys
         self.tz = tz
         self._time = time_source or time.time
+        self.retention_days = retention_days
+
+    @property
+    def ttl_seconds(self) -> int:
+        """The expiry a day's counters get at each write (a day more than the retention, so
+        that the sweep, which goes by local days, is the one that removes them)."""
+        return (self.retention_days + 1) * 86400
 
     def local_day(self, at: float | None = None) -> date:
         """The newsroom's calendar day at unix time `at` (default: now)."""
         moment = self._time() if at is None else at
         return datetime.fromtimestamp(moment, self.tz).date()
 
+    def day_name(self, at: float | None = None) -> str:
+        """`YYYY-MM-DD`: the local day of `at`, as its key and the stats index name it."""
+        return self.local_day(at).isoformat()
+
     def day_key(self, at: float | None = None) -> str:
         """The Redis key of the counters for the local day of `at`."""
-        return self.keys.stats(self.local_day(at).isoformat())
+        return self.keys.stats(self.day_name(at))
 
     async def incr(
         self, field: str, amount: int = 1, *, at: float | None = None, chat_id: int | None = None
@@ -67,13 +83,28 @@ class StatsRepo:
 
         With a channel's `chat_id` the channel's own counter is bumped too, as the engine does.
         """
-        key = self.day_key(at)
+        moment = self._time() if at is None else at
+        key = self.day_key(moment)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hincrby(key, field, amount)
             if chat_id is not None:
                 pipe.hincrby(key, channel_field(chat_id, field), amount)
-            pipe.expire(key, STATS_TTL_SECONDS)
+            pipe.expire(key, self.ttl_seconds)
+            pipe.zadd(self.keys.stats_index(), {self.day_name(moment): moment}, nx=True)
             await pipe.execute()
+
+    async def purge_before(self, cutoff: date) -> int:
+        """Delete the counters of every local day before `cutoff`; how many days."""
+        index = self.keys.stats_index()
+        days = [str(day) for day in await self.redis.zrange(index, 0, -1)]
+        old = [day for day in days if day < cutoff.isoformat()]
+        if not old:
+            return 0
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(*(self.keys.stats(day) for day in old))
+            pipe.zrem(index, *old)
+            await pipe.execute()
+        return len(old)
 
     async def day(self, day: date) -> DayStats:
         """The counters of one local day (zeros when nothing happened)."""

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -136,18 +135,6 @@ async def test_import_article_from_the_desk(redis: Redis, keys: Keys, clock: Vir
     assert result.article.rubric == "Экономика"
 
 
-async def test_retention_purges_by_age(
-    redis: Redis, keys: Keys, clock: VirtualClock, sample_text: str
-) -> None:
-    service = make_service(redis, keys, clock)
-    await service.import_text(sample_text)
-    await clock.advance(timedelta(days=200).total_seconds())
-    await service.import_text(sample_text.replace("тысячи", "сотни"))
-    await clock.advance(timedelta(days=200).total_seconds())
-    assert await service.purge_expired(365) == 1
-    assert [a.id for a in await service.articles.list_latest(None, 0, 10)] == ["2"]
-
-
 @pytest.fixture
 async def ctx(redis: Redis, keys: Keys, clock: VirtualClock) -> AsyncIterator[AppContext]:
     settings = Settings(rubrics=["Спорт", "Культура"], article_retention_days=30)
@@ -171,27 +158,6 @@ async def test_wiring_builds_services_without_touching_redis(
     assert recorder.heard == [("1", True, False)]
     names = [r.name for r in await feature.workflow_data["rubrics"].all()]
     assert names == ["Спорт", "Культура", "Политика"]
-
-
-async def test_wiring_retention_task_uses_the_configured_days(
-    ctx: AppContext, clock: VirtualClock, sample_text: str
-) -> None:
-    feature = wiring.build(ctx, {"article_listeners": []})
-    service = feature.workflow_data["article_service"]
-    await service.import_text(sample_text)
-    await clock.advance(timedelta(days=31).total_seconds())
-    (task,) = feature.tasks
-    running = asyncio.create_task(task())
-    try:
-        for _ in range(50):
-            if await service.articles.count() == 0:
-                break
-            await asyncio.sleep(0.01)
-        assert await service.articles.count() == 0
-    finally:
-        running.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await running
 
 
 async def test_a_failed_store_registers_no_rubric(

@@ -23,6 +23,7 @@ _VARIABLES = (
     "RUBRICS",
     "LOG_LEVEL",
     "DELIVERY",
+    "RETENTION",
 )
 
 
@@ -56,6 +57,26 @@ def test_env_values_are_parsed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     assert settings.delivery.global_per_sec == 25
 
 
+def test_retention_settings_default_and_parse(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _clear_env(monkeypatch, tmp_path)
+    defaults = Settings().retention
+    assert (defaults.ledger_days, defaults.stats_days, defaults.post_days) == (365, 400, 90)
+    monkeypatch.setenv("RETENTION__LEDGER_DAYS", "30")
+    monkeypatch.setenv("RETENTION__DIALOGUE_HOURS", "12")
+    settings = Settings()
+    assert settings.retention.ledger_days == 30
+    assert settings.retention.dialogue_hours == 12
+    assert settings.retention.draft_days == defaults.draft_days
+
+
+def test_every_retention_setting_is_in_the_env_example() -> None:
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    for name in Settings.model_fields["retention"].annotation.model_fields:  # type: ignore[union-attr]
+        assert f"RETENTION__{name.upper()}=" in example, name
+
+
 def test_dotenv_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     _clear_env(monkeypatch, tmp_path)
     (tmp_path / ".env").write_text("TIMEZONE=Europe/Moscow\nADMIN_IDS=7\n", encoding="utf-8")
@@ -72,6 +93,8 @@ def test_dotenv_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
         ("DEFAULT_LOCALE", "fr", "DEFAULT_LOCALE"),
         ("DELIVERY__GLOBAL_PER_SEC", "-1", "DELIVERY__GLOBAL_PER_SEC"),
         ("DELIVERY", "notjson", "DELIVERY: expected a JSON object"),
+        ("RETENTION__LEDGER_DAYS", "0", "RETENTION__LEDGER_DAYS: Input should be greater"),
+        ("RETENTION", "notjson", "RETENTION: expected a JSON object (set single values"),
         ("REDIS_URL", "foo://bar", "REDIS_URL: unsupported scheme 'foo'"),
         ("REDIS_URL", "redis://localhost:port/0", "REDIS_URL: not a valid Redis URL"),
         ("REDIS_URL", "unix://", "REDIS_URL: a unix:// URL needs the socket path"),

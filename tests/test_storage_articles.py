@@ -303,8 +303,14 @@ async def test_retention_purge(repo: ArticleRepo, redis: Redis, keys: Keys, cloc
     await repo.store(make(9))  # imported long ago, never published: old as well
     await redis.sadd(keys.article_terms("1"), "слово")
     await redis.zadd(keys.search_term("слово"), {"1": 1.0})
-    removed = await repo.purge_older_than(T0 - timedelta(days=365))
+    forgotten: list[tuple[str, bool]] = []
+
+    async def forget(article_id: str) -> None:  # runs while the article is still there
+        forgotten.append((article_id, await repo.get(article_id) is not None))
+
+    removed = await repo.purge_older_than(T0 - timedelta(days=365), forget=forget)
     assert removed == 4
+    assert sorted(forgotten) == [("1", True), ("2", True), ("3", True), ("6", True)]
     remaining = [a.headline for a in await repo.list_latest(None, 0, 10)]
     assert remaining == ["Заголовок 3", "Заголовок 4"]
     assert set(await redis.hvals(keys.article_hashes())) == {"4", "5"}
@@ -316,12 +322,16 @@ async def test_retention_purge(repo: ArticleRepo, redis: Redis, keys: Keys, cloc
         keys.article_seq(),
     }
     assert not await redis.exists(keys.search_term("слово"), keys.article_terms("1"))
-    assert await repo.purge_older_than(T0 - timedelta(days=365)) == 0
+    assert await repo.purge_older_than(T0 - timedelta(days=365), forget=forget) == 0
 
 
 async def test_purge_skips_stale_index_entries(repo: ArticleRepo, redis: Redis, keys: Keys) -> None:
     await redis.zadd(keys.articles_all(), {"ghost": 1.0})
-    assert await repo.purge_older_than(T0) == 0
+
+    async def forget(article_id: str) -> None:
+        pass
+
+    assert await repo.purge_older_than(T0, forget=forget) == 0
     assert await redis.zcard(keys.articles_all()) == 0
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -173,23 +173,6 @@ class ArticleService:
         except PublishingError as exc:
             log.warning("article %s stored but not queued: %s", result.article_id, exc)
             result.not_queued = exc
-
-    async def purge_expired(self, retention_days: int) -> int:
-        """Delete articles older than the retention period (ARTICLE_RETENTION_DAYS)."""
-        cutoff = self.clock.now() - timedelta(days=retention_days)
-        removed = await self.articles.purge_older_than(cutoff)
-        if removed:
-            log.info("retention: removed %d article(s) older than %s", removed, cutoff)
-        return removed
-
-    async def retention_loop(self, retention_days: int, every: float = 6 * 3600) -> None:
-        """Purge expired articles now and then every `every` seconds (a feature task)."""
-        while True:
-            try:
-                await self.purge_expired(retention_days)
-            except Exception:
-                log.exception("retention purge failed; retrying in %.0f s", every)
-            await self.clock.sleep(every)
 
     async def _notify(self, article: Article, is_new: bool, changed: bool) -> list[str]:
         """Tell every listener; one failing is logged and does not stop the others."""

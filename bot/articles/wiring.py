@@ -16,7 +16,8 @@ from storage.rubrics import RubricRepo
 
 
 def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
-    """Workflow data `articles`, `rubrics` and `article_service`; a retention task."""
+    """Workflow data `articles`, `rubrics` and `article_service` (their retention is the
+    retention feature's sweep)."""
     articles = ArticleRepo(ctx.redis, ctx.keys, now=ctx.clock.now)
     rubrics = RubricRepo(ctx.redis, ctx.keys, defaults=ctx.settings.rubrics)
     service = ArticleService(
@@ -27,12 +28,7 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
         tz=ctx.settings.tz,
         publisher=deps.get("publisher"),
     )
-
-    async def retention() -> None:
-        await service.retention_loop(ctx.settings.article_retention_days)
-
     return Feature(
         name="articles",
         workflow_data={"articles": articles, "rubrics": rubrics, "article_service": service},
-        tasks=[retention],
     )

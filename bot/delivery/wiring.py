@@ -36,13 +36,16 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
     """
     del deps
     settings = ctx.settings.delivery
-    stats = StatsRepo(ctx.redis, ctx.keys, tz=ctx.settings.tz, time_source=ctx.clock.time)
+    stats = StatsRepo(
+        ctx.redis, ctx.keys, tz=ctx.settings.tz, time_source=ctx.clock.time,
+        retention_days=ctx.settings.retention.stats_days,
+    )  # fmt: skip
     outbox = OutboxRepo(ctx.redis, ctx.keys, stats=stats, time_source=ctx.clock.time)
     limiter = RateLimiter(ctx.redis, ctx.keys, rate_limits(settings))
     # Every other Bot API call (handlers' replies, progress messages) keeps to the same
     # limits and waits out 429s: see `bot/delivery/replies.py`.
     ctx.bot.session.middleware(ReplyPacer(limiter, ctx.clock))
-    file_ids = FileIdCache(ctx.redis, ctx.keys)
+    file_ids = FileIdCache(ctx.redis, ctx.keys, time_source=ctx.clock.time)
     sender = Sender(ctx.bot, file_ids, paid_broadcast=settings.paid_broadcast)
     engine = DeliveryEngine(
         outbox=outbox,

@@ -218,7 +218,7 @@ class RoleService:
     async def remember_username(self, username: str | None, user_id: int) -> None:
         """Learn who is behind an @username (from every update the desk sees)."""
         if username:
-            await self.repo.remember_username(username, user_id)
+            await self.repo.remember_username(username, user_id, self._clock.time())
 
     async def resolve_target(self, text: str) -> int | None:
         """A user id from `123456789` or `@username` (known from earlier updates)."""

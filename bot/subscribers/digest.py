@@ -105,7 +105,7 @@ class DigestSender:
                 id=f"digest-{sub.user_id}-{day.isoformat()}",
                 kind="digest",
                 chat_id=sub.user_id,
-                article_id=f"digest-{day.isoformat()}",
+                article_id=digest_ledger_id(day),
                 lane="push",
                 post=post,
             )
@@ -123,3 +123,8 @@ class DigestSender:
             if len(page) < _SCAN_PAGE or (oldest is not None and oldest <= start):
                 break
         return found
+
+
+def digest_ledger_id(day: date) -> str:
+    """The ledger id of one local day's digests (`digest-<day>`), one pair per reader."""
+    return f"digest-{day.isoformat()}"

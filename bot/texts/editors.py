@@ -227,6 +227,10 @@ _DESK: Catalog = {
         "Срочно: статья №{id} отправлена в «{title}» со звуком и закреплена.",
         "Breaking: article #{id} is being sent to “{title}” with sound, pinned.",
     ),
+    "desk.sent.breaking_unpinned": _t(
+        "Срочно: статья №{id} отправлена в «{title}» со звуком.",
+        "Breaking: article #{id} is being sent to “{title}” with sound.",
+    ),
     # times
     "desk.when.ask": _t(
         "Когда опубликовать? Например: «завтра в 9:00», «через 2 часа», «25 ноября 14:30» "

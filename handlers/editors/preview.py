@@ -148,7 +148,8 @@ async def submit(env: Env, draft: Draft, mode: PostMode, at: Any) -> None:
         return
     post = result.posts[0] if result.posts else None
     when = await _eta(env, channel, post.id if post else None)
-    await env.say(f"desk.sent.{mode}", title=title(channel), id=result.article_id, when=when)
+    sent = "breaking_unpinned" if mode == "breaking" and not channel.pin_breaking else mode
+    await env.say(f"desk.sent.{sent}", title=title(channel), id=result.article_id, when=when)
     if mode == "breaking":
         await _report_push(env, channel, draft, result.article_id)
 

@@ -116,7 +116,9 @@ async def test_the_desks_breaking_post_follows_the_channels_settings(clean: Desk
         "url": "https://example.kz/news/777",
         "show_above_text": True,
     }
-    await editor.press(preview, "Срочно")
+    [sent] = await editor.press(preview, "Срочно")
+    # the editor is told what happened: sent with sound, and not pinned (the channel says so)
+    assert text_of(sent) == "Срочно: статья №2 отправлена в «Вестник А» со звуком."
 
     async def the_post() -> dict[str, Any] | None:
         for message in await world.client.bot_messages(world.channel_a):
@@ -135,6 +137,12 @@ async def test_the_desks_breaking_post_follows_the_channels_settings(clean: Desk
     }
     assert post["disable_notification"] is False
     assert post["pinned"] is False
+    # the delivery report closes the dialogue before the next test takes the chat over
+    await eventually(lambda: _said(editor, "Рассылка завершена: доставлено"))
+
+
+async def _said(person: Person, text: str) -> bool:
+    return any(text in text_of(m) for m in await person.bot_messages())
 
 
 async def test_the_desk_pins_breaking_news_by_default(clean: DeskWorld) -> None:

@@ -40,7 +40,7 @@ async def test_grant_and_revoke_keep_both_indexes(redis: Redis, keys: Keys) -> N
 
 async def test_usernames_resolve_case_insensitively(redis: Redis, keys: Keys) -> None:
     repo = RoleRepo(redis, keys)
-    await repo.remember_username("Anna_Editor", 77)
+    await repo.remember_username("Anna_Editor", 77, 1.0)
     assert await repo.resolve_username("@anna_editor") == 77
     assert await repo.resolve_username("nobody") is None
 

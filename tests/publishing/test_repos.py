@@ -64,7 +64,8 @@ async def test_migrate_moves_record_admins_queue_and_marks(world: World) -> None
 
 async def test_claim_compares_the_mark_so_only_one_caller_wins(world: World) -> None:
     for i in range(5):
-        post = QueuedPost(id=str(i), article_id=f"a{i}", chat_id=-1, created_at=0.0)
+        article_id = await world.article(f"Новость {i}")
+        post = QueuedPost(id=str(i), article_id=article_id, chat_id=-1, created_at=0.0)
         await world.queue.add(post, float(i), expect=None)
     await world.queue.raise_mark(-1, 100.0)
     mark = await world.queue.mark(-1)

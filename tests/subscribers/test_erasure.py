@@ -62,9 +62,9 @@ async def test_a_readers_username_and_refusals_are_forgotten(
     parts: tuple[ReaderEraser, OutboxRepo, RoleRepo, AuditRepo],
 ) -> None:
     eraser, _, roles, audit = parts
-    await roles.remember_username("Old_Name", READER)
-    await roles.remember_username("new_name", READER)
-    await roles.remember_username("someone", 1123)
+    await roles.remember_username("Old_Name", READER, 1.0)
+    await roles.remember_username("new_name", READER, 2.0)
+    await roles.remember_username("someone", 1123, 3.0)
     await audit.record(_refusal(READER))
     await audit.record(_refusal(1123))
     await audit.record(_refusal(READER, "/pause"))
@@ -83,7 +83,7 @@ async def test_a_newsroom_member_keeps_their_desk_data(
     eraser, _, roles, audit = parts
     if member != OWNER:
         await roles.grant_editor(-100777, member)
-    await roles.remember_username("editor_name", member)
+    await roles.remember_username("editor_name", member, 1.0)
     await audit.record(_refusal(member, "/pause"))
     erased = await eraser.erase(member)
     assert erased.desk_member and (erased.usernames, erased.refusals) == (0, 0)
