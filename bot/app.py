@@ -29,11 +29,24 @@ def create_bot(token: str, api_url: str) -> Bot:
     )
 
 
+class SharedRedisStorage(RedisStorage):
+    """Dialogue state in the application's own Redis client, which this storage does not own.
+
+    aiogram closes its FSM storage whenever polling stops, and `RedisStorage.close` closes the
+    client's connection pool: every other user of the shared client (the delivery engine's
+    wake channel, the scheduler) then lost its connection mid-command, with a traceback. The
+    client's owner closes it at shutdown instead.
+    """
+
+    async def close(self) -> None:
+        """Nothing to release: the Redis client belongs to the application."""
+
+
 def create_fsm_storage(ctx: AppContext) -> RedisStorage:
     """Dialogue state in Redis under the keys' prefix; an abandoned dialogue expires after
     RETENTION__DIALOGUE_HOURS (its draft, if any, stays: drafts have their own retention)."""
     ttl = timedelta(hours=ctx.settings.retention.dialogue_hours)
-    return RedisStorage(
+    return SharedRedisStorage(
         ctx.redis,
         key_builder=DefaultKeyBuilder(prefix=ctx.keys.fsm_prefix(), with_destiny=True),
         state_ttl=ttl,

@@ -27,6 +27,7 @@ from typing import NamedTuple, NoReturn
 
 from bot.article_format_errors import ArticleFormatError
 from bot.article_format_input import FrontMatter, clean_lines, decode, split_front_matter
+from bot.formatting.abbreviations import ends_abbreviation
 from storage.models.article import Article
 from storage.text import normalize_rubric_name
 
@@ -157,7 +158,15 @@ class _Parser:
                 limit=HEADLINE_MAX,
             )
         used = _headline_span(self.lines, 1)
-        return " ".join(line.text for line in self.lines[1 : 1 + used]), used
+        headline = " ".join(line.text for line in self.lines[1 : 1 + used])
+        if _closes_with_full_stop(headline):
+            self.fail(
+                line.number,
+                "the headline ends with a full stop, so this reads as the lead: is the "
+                "headline line missing? (a headline has no full stop)",
+                "headline_full_stop",
+            )
+        return headline, used
 
 
 def _headline_span(lines: list[_Line], start: int) -> int:
@@ -193,6 +202,13 @@ def _headline_span(lines: list[_Line], start: int) -> int:
 
 def _ends_with_full_stop(text: str) -> bool:
     return text.rstrip(_CLOSERS)[-1:] in (".", "…")
+
+
+def _closes_with_full_stop(text: str) -> bool:
+    """A sentence's full stop at the end (not `…`, `...` nor an abbreviation such as `гг.`)."""
+    text = text.rstrip(_CLOSERS)
+    dot = len(text) - 1
+    return text.endswith(".") and not text.endswith("..") and not ends_abbreviation(text, dot)
 
 
 def _continues(previous: str, line: str) -> bool:

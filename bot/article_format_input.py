@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from bot.article_format_errors import ArticleFormatError
+from storage.models.article import is_article_id
 
 MAX_BYTES = 2 * 1024 * 1024
 FRONT_MATTER_KEYS = ("source", "photo", "published", "id")
@@ -28,7 +29,6 @@ _INVISIBLE = tuple(
 _SPACES = re.compile(r" {2,}")
 _FM_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 _URL = re.compile(r"^https?://[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,10 @@ def decode(data: str | bytes, source: str) -> str:
     """Text of an uploaded file: UTF-8 (a BOM is dropped) or UTF-16 with a BOM; else an error."""
     if isinstance(data, str):
         if len(data) > MAX_BYTES:
-            raise _too_large(len(data.encode("utf-8")), source)
+            raise _too_large(len(data.encode("utf-8", "surrogatepass")), source)
         if "\x00" in data:
             raise _binary("binary", source)
+        _check_encodable(data, source)
         return data.removeprefix("\ufeff")
     if len(data) > MAX_BYTES:
         raise _too_large(len(data), source)
@@ -62,6 +63,23 @@ def decode(data: str | bytes, source: str) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ArticleFormatError(
             line, "the file is not valid UTF-8", code="encoding", source=source
+        ) from None
+
+
+def _check_encodable(text: str, source: str) -> None:
+    """Text that is not valid Unicode (a lone UTF-16 surrogate, e.g. from JSON's `\\ud800`)
+    cannot be stored, hashed or sent: refuse it with the line it is on."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        code_point = f"U+{ord(text[exc.start]):04X}"
+        raise ArticleFormatError(
+            line,
+            f"invalid character {code_point} (a lone surrogate: not valid text)",
+            code="bad_character",
+            params={"code_point": code_point},
+            source=source,
         ) from None
 
 
@@ -240,7 +258,7 @@ def _stable_id(field: tuple[str, int] | None, source: str) -> str | None:
     if field is None:
         return None
     value, number = field
-    if not _ID.match(value):
+    if not is_article_id(value):
         raise ArticleFormatError(
             number,
             f"'id' must be 1-64 of [A-Za-z0-9_-], found {value[:80]!r}",

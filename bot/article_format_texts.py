@@ -42,6 +42,12 @@ CATALOG: Catalog = {
         "ru": "файл не в кодировке UTF-8. Сохраните его как «Текст UTF-8» и пришлите ещё раз.",
         "en": "the file is not UTF-8. Save it as “UTF-8 text” and send it again.",
     },
+    "article_format.bad_character": {
+        "ru": "в тексте недопустимый символ {code_point} (это не буква и не знак). "
+        "Наберите это место заново и пришлите текст ещё раз.",
+        "en": "the text holds an invalid character {code_point} (not a letter or a sign). "
+        "Retype that place and send the text again.",
+    },
     "article_format.no_rubric": {
         "ru": "первой строкой должна идти рубрика — короткое слово вроде «Политика», "
         "а здесь «{found}».",
@@ -61,6 +67,12 @@ CATALOG: Catalog = {
         "Возможно, после заголовка пропущена пустая строка.",
         "en": "the headline is too long — {length} characters, the limit is {limit}. "
         "Perhaps the blank line after it is missing.",
+    },
+    "article_format.headline_full_stop": {
+        "ru": "заголовок кончается точкой — похоже, это лид, а строка с заголовком пропущена. "
+        "Добавьте заголовок после рубрики (в заголовке точку не ставят).",
+        "en": "the headline ends with a full stop — this looks like the lead, and the headline "
+        "line is missing. Add the headline after the rubric (a headline has no full stop).",
     },
     "article_format.fm_unclosed": {
         "ru": "шапка, начатая строкой «---», не закрыта второй строкой «---».",

@@ -14,10 +14,12 @@ import sys
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+
+from bot.timezones import iana_name
 
 DEFAULT_RUBRICS = (
     "Политика",
@@ -32,7 +34,8 @@ DEFAULT_RUBRICS = (
 EXIT_CONFIG = 2
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 # What @BotFather issues: the bot's numeric id, a colon, the secret (aiogram checks the same).
-_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]+")
+# Bot ids are positive, so the id never starts with 0 (`0:abc` is no token).
+_TOKEN = re.compile(r"([0-9]+):[A-Za-z0-9_-]+")
 _FIELD_IN_SETTINGS_ERROR = re.compile(r'field "([^"]+)"')
 
 
@@ -107,9 +110,15 @@ class Settings(BaseSettings):
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value().strip():
             return None  # empty: the offline sandbox demo
-        if not _TOKEN.fullmatch(value.get_secret_value().strip()):
+        shape = _TOKEN.fullmatch(value.get_secret_value().strip())
+        if not shape:
             raise ValueError(
                 "expected <digits>:<secret> as issued by @BotFather (the value is not shown)"
+            )
+        if int(shape.group(1)) <= 0:
+            raise ValueError(
+                "the bot id before ':' must be a positive number, as @BotFather issues it "
+                "(the value is not shown)"
             )
         return SecretStr(value.get_secret_value().strip())
 
@@ -137,11 +146,10 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Almaty)") from exc
-        return value
+        name = iana_name(value)
+        if name is None:  # `localtime` and `Factory` are no place's zone
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Almaty)")
+        return name
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import uuid4
 
-from aiogram import Bot
 from redis.asyncio import Redis
 
 from bot.clock import Clock
@@ -15,6 +14,9 @@ from bot.config import Settings
 from bot.i18n import I18n
 from storage.keys import Keys
 from storage.models.article import Article
+
+if TYPE_CHECKING:  # aiogram takes seconds to import: the CLI's light commands never need it
+    from aiogram import Bot
 
 
 @dataclass

@@ -7,8 +7,11 @@ A newcomer runs `make run` without a token and, within a minute, reads a formatt
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import os
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,26 +30,25 @@ DEMO_READER_ID = 100002
 SAMPLE = Path(__file__).parent / "data" / "politika-tokayev-almaty-hub.txt"
 
 
+class SandboxUnavailable(RuntimeError):
+    """The sandbox cannot listen where SANDBOX_HOST/SANDBOX_PORT say; the message says what
+    to change (the CLI prints it as one line)."""
+
+
 async def run_offline(
     settings: Settings, *, seed: bool, until: Callable[[], Awaitable[None]]
 ) -> None:
-    """Run sandbox, Redis and bot in this process until `until()` returns."""
-    from sandbox.testing import running_sandbox
+    """Run sandbox, Redis and bot in this process until `until()` returns.
 
+    Raises `SandboxUnavailable` when the sandbox's port is taken (or its host unusable).
+    """
     settings = settings.model_copy(
         update={"admin_ids": sorted({*settings.admin_ids, DEMO_EDITOR_ID})}
     )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    async with (
-        running_sandbox(
-            limits=True,
-            host=settings.sandbox_host,
-            port=settings.sandbox_port,
-            bot_token=SANDBOX_TOKEN,
-            state_file=settings.data_dir / "sandbox-state.json",
-        ) as sb,
-        open_redis(settings, exclusive=True) as redis,
-    ):
+    async with AsyncExitStack() as stack:
+        sb = await _start_sandbox(stack, settings)
+        redis = await stack.enter_async_context(open_redis(settings, exclusive=True))
         app = build_application(settings, redis, token=SANDBOX_TOKEN, api_url=sb.base_url)
         await app.start()
         try:
@@ -56,6 +58,34 @@ async def run_offline(
             await until()
         finally:
             await app.stop()
+
+
+async def _start_sandbox(stack: AsyncExitStack, settings: Settings) -> Any:
+    """The running sandbox, or `SandboxUnavailable` naming the port and the setting."""
+    from sandbox.testing import running_sandbox
+
+    where = f"{settings.sandbox_host}:{settings.sandbox_port}"
+    sandbox = running_sandbox(
+        limits=True,
+        host=settings.sandbox_host,
+        port=settings.sandbox_port,
+        bot_token=SANDBOX_TOKEN,
+        state_file=settings.data_dir / "sandbox-state.json",
+    )
+    try:
+        return await stack.enter_async_context(sandbox)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise SandboxUnavailable(
+                f"the sandbox cannot listen on {where}: port {settings.sandbox_port} is taken "
+                "by another program; set SANDBOX_PORT to a free port in .env "
+                "(e.g. SANDBOX_PORT=8082), or stop that program"
+            ) from None
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise SandboxUnavailable(
+            f"the sandbox cannot listen on {where}: {reason}; check SANDBOX_HOST and "
+            "SANDBOX_PORT in .env"
+        ) from None
 
 
 async def seed_demo(app: Application, client: Any) -> None:

@@ -71,6 +71,9 @@ class Application:
         await lease.run_while_leader(self._poll, self.dispatcher.stop_polling)
 
     async def _poll(self) -> None:
+        from bot.polling import wait_for_telegram
+
+        await wait_for_telegram(self.ctx.bot, self.ctx.clock)
         await self.dispatcher.start_polling(
             self.ctx.bot,
             handle_signals=False,

@@ -17,8 +17,11 @@ def create_root_router() -> Router:
 
     from handlers import channel_admins, channels, editors, subscribers
     from handlers.bursts import REPLY_ERRORS, BurstGuard, reply_failed
+    from handlers.commands import CommandAddress
 
     root = Router(name="root")
+    # Other bots' commands are dropped before anything counts or answers them.
+    root.message.outer_middleware(CommandAddress())
     guard = BurstGuard()
     root.message.outer_middleware(guard)
     root.callback_query.outer_middleware(guard)

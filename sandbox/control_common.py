@@ -48,7 +48,9 @@ async def body_of(request: web.Request) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        body = jsonutil.loads(raw)
+        body = jsonutil.loads_text(raw)
+    except jsonutil.InvalidText as exc:
+        raise ControlError(f"the body holds invalid text: {exc}") from None
     except ValueError:
         raise ControlError("the body must be a JSON object") from None
     if not isinstance(body, dict):

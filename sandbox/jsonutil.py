@@ -14,3 +14,24 @@ def dumps(value: Any) -> str:
 
 
 loads = json.loads
+
+
+class InvalidText(ValueError):
+    """JSON that parses but holds no valid text: a lone UTF-16 surrogate (`"\\ud800"`)."""
+
+
+def loads_text(raw: str | bytes) -> Any:
+    """Parse JSON whose every string is valid Unicode text.
+
+    JSON may escape a lone surrogate (`"\\ud800"`), which Python decodes into a string no
+    UTF-8 encoder accepts: stored in the sandbox's state it would make every later answer
+    that includes it fail (a chat's updates, its message list, the saved state). Such input is
+    refused here, before anything is stored (`InvalidText`); other bad JSON is a ValueError.
+    """
+    value = json.loads(raw)
+    try:
+        dumps(value).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(exc.object[exc.start])
+        raise InvalidText(f"a lone surrogate \\u{code:04x} is not a character") from None
+    return value

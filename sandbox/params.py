@@ -15,6 +15,7 @@ from sandbox import jsonutil
 from sandbox.errors import bad_request
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
+_NOT_UTF8 = "strings must be encoded in UTF-8"  # Telegram's answer to a lone surrogate
 _FALSE = frozenset({"false", "0", "no", "off", ""})
 
 
@@ -96,7 +97,9 @@ class Params:
         if not isinstance(value, str):
             return value
         try:
-            return jsonutil.loads(value)
+            return jsonutil.loads_text(value)
+        except jsonutil.InvalidText:
+            raise bad_request(_NOT_UTF8) from None
         except ValueError:
             raise bad_request(f"can't parse {name} JSON object") from None
 
@@ -144,7 +147,9 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
-        parsed = jsonutil.loads(body.decode())  # Telegram reads UTF-8 only
+        parsed = jsonutil.loads_text(body.decode())  # Telegram reads UTF-8 only
+    except jsonutil.InvalidText:
+        raise bad_request(_NOT_UTF8) from None
     except ValueError:  # UnicodeDecodeError is a ValueError too
         raise bad_request("can't parse JSON object") from None
     if not isinstance(parsed, dict):

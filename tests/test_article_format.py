@@ -384,6 +384,52 @@ def test_missing_headline_shows_as_overlong_headline(sample_text: str) -> None:
     assert "blank line" in caught.value.message
 
 
+def test_a_missing_headline_line_is_refused_with_its_line(sample_text: str) -> None:
+    """Without its headline line the lead would become a bold two-sentence headline."""
+    article = parse_article(sample_text)
+    without_headline = sample_text.replace(article.headline, "", 1).replace(
+        f"Фото: {article.photo_credit}\n", "", 1
+    )
+    short_lead = "Токаев выступил в Алматы. Он говорил о хабе."
+    for text, line in ((without_headline, 5), (f"Политика\n\n{short_lead}\n\nТело.\n", 3)):
+        with pytest.raises(ArticleFormatError) as caught:
+            parse_article(text)
+        assert (caught.value.line, caught.value.code) == (line, "headline_full_stop")
+        assert caught.value.user_message.startswith(
+            f"Строка {line}: заголовок кончается точкой — похоже, это лид"
+        )
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Бюджет Казахстана на 2025–2027 гг.",
+        "«Что будет дальше?»",
+        "Токаев ответил на вопрос о хабе...",
+        "Итоги года: экономика, политика и т.д.",
+    ],
+)
+def test_a_headline_may_end_with_an_abbreviation_or_other_marks(headline: str) -> None:
+    assert parse_article(f"Политика\n\n{headline}\n\nЛид.\n").headline == headline
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("Политика\n\nЗаголовок\n\nЛид с \ud800 внутри.", 5),
+        ("\ud800", 1),
+        ("---\nsource: https://x.kz/\udfff\n---\nПолитика\n\nЗаголовок\n", 2),
+        ("Политика\n\nЗаго\udbffловок\n", 3),
+    ],
+    ids=["lead", "alone", "front-matter", "headline"],
+)
+def test_a_lone_surrogate_is_a_clear_error_not_a_crash(text: str, line: int) -> None:
+    with pytest.raises(ArticleFormatError) as caught:
+        parse_article(text)
+    assert (caught.value.line, caught.value.code) == (line, "bad_character")
+    assert "недопустимый символ U+D" in caught.value.user_message
+
+
 def test_first_line_is_not_a_rubric(sample_text: str) -> None:
     without_rubric = sample_text.split("\n", 2)[2]
     with pytest.raises(ArticleFormatError) as caught:
@@ -442,7 +488,13 @@ def test_error_messages_localise() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(st.text(max_size=400), st.binary(max_size=400)))
+@given(
+    st.one_of(
+        st.text(max_size=400),
+        st.text(st.characters(codec=None, categories=None), max_size=400),  # surrogates too
+        st.binary(max_size=400),
+    )
+)
 def test_any_input_parses_or_raises_the_one_error(data: str | bytes) -> None:
     try:
         article = parse_article(data)

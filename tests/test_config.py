@@ -89,6 +89,8 @@ def test_dotenv_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     ("name", "value", "fragment"),
     [
         ("TIMEZONE", "Mars/Olympus", "TIMEZONE"),
+        ("TIMEZONE", "localtime", "TIMEZONE: unknown time zone 'localtime'"),
+        ("TIMEZONE", "Factory", "TIMEZONE: unknown time zone 'Factory'"),
         ("ADMIN_IDS", "alice,bob", "ADMIN_IDS"),
         ("DEFAULT_LOCALE", "fr", "DEFAULT_LOCALE"),
         ("DELIVERY__GLOBAL_PER_SEC", "-1", "DELIVERY__GLOBAL_PER_SEC"),
@@ -100,6 +102,9 @@ def test_dotenv_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
         ("REDIS_URL", "unix://", "REDIS_URL: a unix:// URL needs the socket path"),
         ("BOT_TOKEN", "abc", "BOT_TOKEN: expected <digits>:<secret>"),
         ("BOT_TOKEN", "12345:with space", "BOT_TOKEN: expected <digits>:<secret>"),
+        ("BOT_TOKEN", "0:abc", "BOT_TOKEN: the bot id before ':' must be a positive number"),
+        ("BOT_TOKEN", "000:abc", "BOT_TOKEN: the bot id before ':' must be a positive number"),
+        ("BOT_TOKEN", "١٢٣:abc", "BOT_TOKEN: expected <digits>:<secret>"),
         ("TELEGRAM_API_URL", "notaurl", "TELEGRAM_API_URL: expected an http:// or https://"),
         ("TELEGRAM_API_URL", "ftp://x.kz", "TELEGRAM_API_URL: expected an http:// or https://"),
         ("DATA_DIR", "/etc/passwd", "DATA_DIR: '/etc/passwd' exists and is not a directory"),

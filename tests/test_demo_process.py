@@ -143,3 +143,32 @@ async def test_vestnik_run_offline_shows_the_demo_and_keeps_it(tmp_path: Path) -
         assert len(_sample_posts(await client.messages(DEMO_CHANNEL_ID))) == 1
         assert (await client.chat(DEMO_CHANNEL_ID))["bot"]["status"] == "administrator"
         assert await _stop(second, signal.SIGTERM) == 0, log.read_text()
+
+
+_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ")
+
+
+async def test_a_taken_sandbox_port_is_one_line_naming_port_and_setting(tmp_path: Path) -> None:
+    taken = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = taken.sockets[0].getsockname()[1]
+    env = {**_environment(tmp_path / "data"), "SANDBOX_PORT": str(port)}
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *_command(), cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        async with asyncio.timeout(STARTUP_TIMEOUT):
+            out, err = await process.communicate()
+    finally:
+        taken.close()
+        await taken.wait_closed()
+    assert process.returncode == 1
+    errors = err.decode()
+    assert "Traceback" not in errors
+    [line] = [line for line in errors.splitlines() if not _LOG_LINE.match(line)]
+    assert line == (
+        f"vestnik: the sandbox cannot listen on 127.0.0.1:{port}: port {port} is taken by "
+        "another program; set SANDBOX_PORT to a free port in .env (e.g. SANDBOX_PORT=8082), "
+        "or stop that program"
+    )
+    assert b"Vestnik is running" not in out

@@ -11,6 +11,7 @@ from bot.formatting.telegram_html import (
     check_html,
     escape_attr,
     escape_html,
+    literal_references,
     plain_text,
     telegram_length,
     utf16_length,
@@ -87,6 +88,7 @@ INVALID = [
     ("&nbsp;", "unsupported entity"),
     ("&apos;", "unsupported entity"),
     ("&#0;", "invalid character"),
+    ("&#00000065;", "unsupported entity"),
     ("&#xD800;", "invalid character"),
     ("<a>x</a>", "needs href"),
     ('<a href="">x</a>', "needs href"),
@@ -126,3 +128,45 @@ def test_escaped_text_is_valid_and_keeps_its_length(text: str) -> None:
 def test_escaped_href_is_a_valid_attribute(tail: str) -> None:
     url = "https://x.kz/" + "".join(tail.split())
     check_html(f'<a href="{escape_attr(url)}">x</a>')
+
+
+def test_references_telegram_shows_as_typed_are_listed() -> None:
+    """Valid for Telegram's parser (it keeps them as text), but nobody means them."""
+    html = "&#x10FFFF; &#X41; &#1114111; &#65; &#x41; &#1114110; &amp;"
+    check_html(html)
+    assert literal_references(html) == ["&#x10FFFF;", "&#X41;", "&#1114111;"]
+
+
+def test_references_telegram_leaves_as_typed_count_as_typed() -> None:
+    """`&#x10FFFF;` is no character for Telegram: it shows 10 characters, and so a signature
+    holding it makes every caption 9 characters longer than a count of 1 would say."""
+    assert telegram_length("&#x10FFFF;") == 10
+    assert telegram_length("&#1114111;") == 10
+    assert telegram_length("&#X41;") == 6  # only a lower-case x makes it hexadecimal
+    assert telegram_length("&#00000065;") == 11  # 10 characters up to the digits: literal
+    assert plain_text("&#000065;&#x10FFFE;") == "A\U0010fffe"
+    assert plain_text("&amp &lt;b&gt &#65") == "& <b> A"  # the `;` may be left out
+    assert plain_text("&ampx; &nbsp; &LT;") == "&ampx; &nbsp; &LT;"
+
+
+_FRAGMENTS = [
+    "&amp;", "&amp", "&lt", "&gt;", "&quot", "&#65;", "&#65", "&#x41;", "&#X41;", "&#x10FFFF;",
+    "&#x10FFFE;", "&#1114111;", "&#1114110", "&#0000065;", "&#000065;", "&#00000065",
+    "&nbsp;", "&;", "&#;", "&#x;", "&#0;", "&ampx;", "&LT;", "AT&T", "a", "ж", "😀", ";", "#",
+    "x", "1", "F", " ", "<b>", "</b>", "<i>", "</i>",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=12))
+def test_the_length_is_the_one_telegrams_parser_gives(fragments: list[str]) -> None:
+    """The sandbox's port of TDLib's parser is the reference (bot/ never imports it)."""
+    from sandbox.html_entities import HtmlParseError, parse_html
+
+    html = "".join(fragments)
+    try:
+        text, _ = parse_html(html)
+    except HtmlParseError:
+        return  # markup Telegram refuses (tags out of order): nothing to measure
+    assert plain_text(html) == text
+    assert telegram_length(html) == len(text)

@@ -41,11 +41,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     stderr and exit code 1, never a traceback; configuration errors exit with 2 (see
     `bot.config.load_settings`).
     """
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
-
-    from bot.redis_conn import RedisUnavailable
-
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(args_list[0] if args_list else None)
     args = parser.parse_args(args_list)
@@ -55,11 +50,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = asyncio.run(handler(args))
         else:
             result = handler(args)
-    except RedisUnavailable as exc:
-        return _fail(str(exc))
-    except (RedisConnectionError, RedisTimeoutError) as exc:
-        return _fail(f"lost the connection to Redis: {' '.join(str(exc).split())}")
+    except Exception as exc:
+        message = _redis_trouble(exc)
+        if message is None:
+            raise
+        return _fail(message)
     return int(result or 0)
+
+
+def _redis_trouble(exc: Exception) -> str | None:
+    """The operator's line for Redis being away, or None for any other error.
+
+    Looked up without importing redis: a command that never imported it (`typograph`,
+    `--help`) cannot have a Redis error, and stays free of redis-py's start-up time.
+    """
+    conn = sys.modules.get("bot.redis_conn")
+    if conn is not None and isinstance(exc, conn.RedisUnavailable):
+        return str(exc)
+    errors = sys.modules.get("redis.exceptions")
+    if errors is not None and isinstance(exc, errors.ConnectionError | errors.TimeoutError):
+        return f"lost the connection to Redis: {' '.join(str(exc).split())}"
+    return None
 
 
 def _fail(message: str) -> int:

@@ -16,18 +16,23 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+if TYPE_CHECKING:  # each command imports what it uses: `typograph` needs no Redis, no settings
+    from redis.asyncio import Redis
 
-from bot.article_format import ArticleFormatError, parse_article
-from bot.config import Settings, load_settings
-from bot.redis_conn import open_redis
-from bot.redis_server import running_embedded_url
-from storage.models.article import Rubric
+    from bot.config import Settings
+    from storage.models.article import Rubric
 
 __all__ = ["cli_redis", "cli_services", "preview_rubric", "register", "running_embedded_url"]
+
+
+def running_embedded_url(directory: Path) -> str | None:
+    """The URL of the embedded Redis a live Vestnik process runs in `directory`, if any."""
+    from bot.redis_server import running_embedded_url as running
+
+    return running(directory)
+
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +68,8 @@ def register(sub: Any) -> None:
 
 # --- import ------------------------------------------------------------------------------
 async def _import(args: argparse.Namespace) -> int:
+    from bot.config import load_settings
+
     settings = load_settings()
     try:
         plan = _plan(args, settings)
@@ -110,6 +117,9 @@ async def _import_one(service: Any, path: Path, plan: Any = None) -> bool:
     except OSError as exc:
         print(f"{path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return False
+    from redis.exceptions import RedisError
+
+    from bot.article_format import ArticleFormatError
     from bot.publishing.errors import PublishingError
 
     try:
@@ -163,6 +173,8 @@ async def cli_redis(settings: Settings) -> AsyncIterator[Redis]:
     starting a second server on the same AOF files would corrupt them. Only when none runs
     is the embedded server started (and stopped afterwards).
     """
+    from bot.redis_conn import open_redis
+
     async with open_redis(settings) as redis:
         yield redis
 
@@ -210,6 +222,8 @@ async def cli_services(settings: Settings, redis: Redis) -> AsyncIterator[dict[s
 
 # --- preview and typograph -----------------------------------------------------------------
 async def _preview(args: argparse.Namespace) -> int:
+    from bot.article_format import ArticleFormatError, parse_article
+    from bot.config import load_settings
     from bot.formatting.post import build_post
 
     settings = load_settings()
@@ -243,6 +257,9 @@ async def preview_rubric(settings: Settings, name: str) -> Rubric:
     is set or a running bot owns the embedded Redis, the registry is read (never written);
     without any Redis the configured rubrics decide.
     """
+    from redis.asyncio import Redis
+    from redis.exceptions import RedisError
+
     from bot.redis_conn import embedded_dir
     from bot.redis_server import embedded_owner
     from storage.keys import Keys

@@ -12,20 +12,18 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.clock import SystemClock
-from bot.config import Settings, load_settings
 from bot.publishing.errors import PublishingError
-from bot.publishing.service import ChannelOverview, PublishingService
-from bot.publishing.wiring import build_publisher
-from bot.redis_conn import open_redis
-from storage.keys import Keys
-from storage.ledger import LedgerRepo
-from storage.models.delivery import LedgerEntry
-from storage.models.queue import PostMode, QueuedPost
-from storage.outbox import OutboxRepo
+
+if TYPE_CHECKING:  # imported when a command runs: `vestnik --help` needs none of them
+    from bot.config import Settings
+    from bot.publishing.service import ChannelOverview, PublishingService
+    from storage.ledger import LedgerRepo
+    from storage.models.delivery import LedgerEntry
+    from storage.models.queue import PostMode, QueuedPost
 
 
 def register(sub: Any) -> None:
@@ -75,6 +73,14 @@ class Tools:
 
 @asynccontextmanager
 async def _tools() -> AsyncIterator[Tools]:
+    from bot.clock import SystemClock
+    from bot.config import load_settings
+    from bot.publishing.wiring import build_publisher
+    from bot.redis_conn import open_redis
+    from storage.keys import Keys
+    from storage.ledger import LedgerRepo
+    from storage.outbox import OutboxRepo
+
     settings = load_settings()
     async with open_redis(settings) as redis:
         keys = Keys(settings.redis_prefix)
@@ -88,6 +94,18 @@ async def _tools() -> AsyncIterator[Tools]:
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return 1
+
+
+def _not_an_id(value: str) -> int | None:
+    """Exit 1 with one line when `value` cannot be an article id (a file path, say)."""
+    from storage.models.article import is_article_id
+
+    if is_article_id(value):
+        return None
+    hint = "ids are what `vestnik import` prints, e.g. 42"
+    if Path(value).is_file():
+        hint += f"; to import this file run: vestnik import {value}"
+    return _fail(f"{value!r} is not an article id ({hint})")
 
 
 async def _channels(args: argparse.Namespace) -> int:
@@ -116,6 +134,8 @@ def _channel_line(row: ChannelOverview, tools: Tools) -> str:
 
 
 async def _queue(args: argparse.Namespace) -> int:
+    if (refused := _not_an_id(args.article_id)) is not None:
+        return refused
     mode: PostMode = "breaking" if args.breaking else "at" if args.at else "next_slot"
     async with _tools() as tools:
         try:
@@ -154,6 +174,8 @@ def _post_line(post: QueuedPost, eta: float | None, tools: Tools) -> str:
 
 
 async def _ledger(args: argparse.Namespace) -> int:
+    if (refused := _not_an_id(args.article_id)) is not None:
+        return refused
     async with _tools() as tools:
         article = await tools.publisher.articles.get(args.article_id)
         entries = await tools.ledger.entries(args.article_id)
@@ -186,6 +208,8 @@ def _entry_line(entry: LedgerEntry, title: str, tools: Tools) -> str:
 
 
 async def _retract(args: argparse.Namespace) -> int:
+    if (refused := _not_an_id(args.article_id)) is not None:
+        return refused
     async with _tools() as tools:
         try:
             result = await tools.publisher.retract_article(args.article_id)

@@ -12,14 +12,11 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
-from redis.exceptions import RedisError
-
-from bot.config import Settings, load_settings
-from bot.logging_setup import setup_logging
-from bot.redis_conn import embedded_dir, open_redis, redact_url, redis_from_url
-from bot.redis_server import embedded_owner
+if TYPE_CHECKING:  # imported when the command runs (`vestnik --help` needs none of it)
+    from bot.config import Settings
 
 log = logging.getLogger("vestnik")
 
@@ -36,18 +33,26 @@ def register(sub: Any) -> None:
 
 
 async def _run(args: argparse.Namespace) -> int:
+    from bot.config import load_settings
+    from bot.logging_setup import setup_logging
+
     settings = load_settings()
     setup_logging(settings.log_level)
     if settings.offline:
-        from bot.demo import run_offline
+        from bot.demo import SandboxUnavailable, run_offline
 
-        await run_offline(settings, seed=not args.no_demo, until=_stop_signal)
+        try:
+            await run_offline(settings, seed=not args.no_demo, until=_stop_signal)
+        except SandboxUnavailable as exc:
+            print(f"vestnik: {exc}", file=sys.stderr)
+            return 1
         return 0
     await _run_online(settings)
     return 0
 
 
 async def _run_online(settings: Settings) -> None:
+    from bot.redis_conn import open_redis
     from bot.runtime import build_application
 
     assert settings.bot_token is not None
@@ -78,6 +83,12 @@ async def _stop_signal() -> None:
 
 
 async def _health(args: argparse.Namespace) -> int:
+    from redis.exceptions import RedisError
+
+    from bot.config import load_settings
+    from bot.redis_conn import embedded_dir, redact_url, redis_from_url
+    from bot.redis_server import embedded_owner
+
     del args
     settings = load_settings()
     url = settings.redis_url

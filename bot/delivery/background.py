@@ -38,16 +38,38 @@ async def renew_leases(
             log.warning("lost the lease of %d jobs (taken over): %s", len(lost), lost[:5])
 
 
-async def listen_for_wake(outbox: OutboxRepo, wake: asyncio.Event) -> None:
-    """Set `wake` whenever an enqueue publishes on the outbox's wake channel."""
+async def listen_for_wake(
+    outbox: OutboxRepo, wake: asyncio.Event, *, first: float = 0.5, cap: float = 30.0
+) -> None:
+    """Set `wake` whenever an enqueue publishes on the outbox's wake channel.
+
+    A lost subscription (Redis restarted, failed over, or dropped the connection) is one
+    warning line with its reason; the engine polls meanwhile, and the channel is subscribed
+    again after a pause that doubles up to `cap` while Redis stays away.
+    """
+    loop = asyncio.get_running_loop()
+    delay = first
+    while True:
+        started = loop.time()
+        try:
+            await _listen(outbox, wake)
+        except RedisError as exc:
+            if loop.time() - started > cap:  # it had been working: a fresh loss
+                delay = first
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            log.warning("wake channel lost (%s); polling, resubscribing in %.1f s", reason, delay)
+        await asyncio.sleep(delay)
+        delay = min(cap, delay * 2)
+
+
+async def _listen(outbox: OutboxRepo, wake: asyncio.Event) -> None:
     pubsub = outbox.redis.pubsub(ignore_subscribe_messages=True)
     try:
         await pubsub.subscribe(outbox.keys.outbox_wake())
+        wake.set()  # anything enqueued while unsubscribed is claimed now
         async for message in pubsub.listen():
             if message.get("type") == "message":
                 wake.set()
-    except RedisError:
-        log.exception("wake channel lost; falling back to polling")
     finally:
         with contextlib.suppress(RedisError):
             await pubsub.aclose()

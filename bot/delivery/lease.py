@@ -103,12 +103,14 @@ class PollingLease:
                     break
         finally:
             if not poller.done():
-                with contextlib.suppress(Exception):
+                try:
                     await stop_polling()
+                except RuntimeError:  # not polling yet (still waiting for Telegram): cancel
+                    poller.cancel()
                 await asyncio.wait([poller], timeout=self.ttl)
                 poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await poller
+            with contextlib.suppress(asyncio.CancelledError):
+                await _report(poller)
             self.is_leader = False
 
     async def _safe(self, call: Awaitable[bool]) -> bool:
@@ -117,3 +119,14 @@ class PollingLease:
         except RedisError:
             log.exception("lease %s: Redis error", self.name)
             return False
+
+
+async def _report(poller: asyncio.Future[None]) -> None:
+    """Await the finished poller; an error that ended it is one log line with its reason."""
+    try:
+        await poller
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any error ends polling: say which, then retry
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        log.warning("polling stopped: %s: %s", type(exc).__name__, reason)

@@ -32,6 +32,7 @@ from bot.desk.keyboards import (
     SubmitDraft,
 )
 from bot.desk.roles import RoleService
+from bot.digits import is_digits
 from bot.publishing.errors import PublishingError
 from storage.models.roles import Role
 
@@ -245,7 +246,7 @@ async def _named_channel(text: str | None, desk: Any) -> int | None:
     if len(words) < 2 or desk is None:
         return None
     ref = words[1]
-    if not (ref.startswith("@") or (ref.startswith("-") and ref[1:].isdigit())):
+    if not (ref.startswith("@") or (ref.startswith("-") and is_digits(ref[1:]))):
         return None
     wanted = ref.lstrip("@").lower()
     for channel in await desk.channels.all():

@@ -185,19 +185,19 @@ class DraftService:
         """A draft from a newsroom-format file (raises ArticleFormatError with the line)."""
         article = parse_article(text, source=source)
         rubric = await self.rubric(article.rubric)
-        draft = await self.start(user_id, origin="txt")
-        return await self.update(
-            draft,
-            rubric=rubric.slug if rubric else article.rubric,
-            headline=article.headline,
-            lead=article.lead,
-            body=list(article.body),
-            photo_url=article.photo_url,
-            photo_credit=article.photo_credit,
-            source_url=article.source_url,
-            author=article.author,
-            article_ref=article.id,
-        )
+        fields = {
+            "rubric": rubric.slug if rubric else article.rubric,
+            "headline": article.headline,
+            "lead": article.lead,
+            "body": list(article.body),
+            "photo_url": article.photo_url,
+            "photo_credit": article.photo_credit,
+            "source_url": article.source_url,
+            "author": article.author,
+            "article_ref": article.id,
+        }
+        _validate(fields)  # before the draft exists: a refused file leaves no empty draft
+        return await self.update(await self.start(user_id, origin="txt"), **fields)
 
     async def from_forward(
         self,

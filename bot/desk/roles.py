@@ -22,6 +22,7 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 
 from bot.clock import Clock
 from bot.desk.audit import AuditService
+from bot.digits import is_digits
 from storage.channels import ChannelRepo
 from storage.models.channel import Channel
 from storage.models.roles import Invite, Role, role_at_least
@@ -223,7 +224,7 @@ class RoleService:
     async def resolve_target(self, text: str) -> int | None:
         """A user id from `123456789` or `@username` (known from earlier updates)."""
         value = text.strip()
-        if value.lstrip("-").isdigit():
+        if is_digits(value.lstrip("-")):
             number = int(value)
             return number if number > 0 else None
         match = _TARGET.match(value)

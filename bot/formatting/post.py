@@ -65,6 +65,12 @@ _SAFE_URL = re.compile(r"https?://[^\s<>\"]+\Z", re.I)
 _SPACES = re.compile(r"\s+")
 
 
+# A signature goes under every post, captions (1,024 characters) included: longer than this
+# it would crowd out the lead, or be dropped from photo posts to make them fit. `/signature`
+# refuses a longer one (counted as Telegram counts it); the builder still fits any.
+SIGNATURE_MAX = 200
+
+
 class PostTemplate(TemplateSettings):
     """A channel's post settings. `signature` is trusted Telegram HTML from the channel admin.
 

@@ -5,6 +5,14 @@ tags do not count, `&amp;` counts as one character, and characters are Unicode c
 Entity offsets, on the other hand, are in UTF-16 code units (an emoji counts twice).
 `check_html` accepts only what Telegram's HTML parser accepts, so a post that passes it is
 never rejected with "can't parse entities".
+
+Character references are read by Telegram's own rules (TDLib's `decode_html_entity`), so the
+length is the one Telegram counts: `&lt; &gt; &amp; &quot;` (the `;` may be left out), `&#65;`
+and `&#x41;` (lower-case `x` only) for a character below U+10FFFF written in under 10
+characters. Anything else starting with `&` stays in the text as typed: `&#x10FFFF;` is 10
+characters, `&#X41;` is 6. `plain_text` and `telegram_length` count them as Telegram shows
+them; `literal_references` lists them, so a signature holding one can be refused (its author
+surely meant a character).
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ __all__ = [
     "check_html",
     "escape_attr",
     "escape_html",
+    "literal_references",
     "plain_text",
     "telegram_length",
     "utf16_length",
@@ -23,7 +32,13 @@ __all__ = [
 
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _TAG = re.compile(r"<[^>]*>")
-_ENTITY = re.compile(r"&(?:(lt|gt|amp|quot)|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
+# A character reference as TDLib scans one: `&`, then `#x` + hex digits, `#` + decimal digits
+# or letters, then an optional `;`. Whether it decodes is decided by `_reference`.
+_REFERENCE = re.compile(r"&(?:#(?:x([0-9a-fA-F]*)|([0-9]*))|([a-zA-Z]*));?")
+# What `check_html` accepts after `&`: the four names, or a numeric reference of a character.
+_ENTITY = re.compile(r"&(?:(lt|gt|amp|quot)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
+_LAST_CODE_POINT = 0x10FFFF  # TDLib decodes only code points below it
+_REFERENCE_MAX = 10  # `&` up to the last digit: 10 characters or more stay literal
 _TOKEN = re.compile(r"<[^<>]*>|&[^&<>;\s]*;|[<>&]")
 _TAG_PARTS = re.compile(r"<(/?)([a-z][a-z0-9-]*)((?:\s+[a-z][a-z-]*(?:=\"[^\"]*\")?)*)\s*>\Z")
 _ATTR = re.compile(r"\s+([a-z][a-z-]*)(?:=\"([^\"]*)\")?")
@@ -56,17 +71,29 @@ def escape_attr(text: str) -> str:
     return escape_html(text).replace('"', "&quot;")
 
 
-def _decode_entity(match: re.Match[str]) -> str:
-    named, decimal, hexa = match.groups()
-    if named:
-        return _NAMED[named]
-    return chr(int(decimal) if decimal else int(hexa, 16))
+def _reference(match: re.Match[str]) -> str | None:
+    """The character a reference stands for in Telegram, or None when it stays as typed."""
+    hexa, decimal, name = match.groups()
+    if name is not None:
+        return _NAMED.get(name)
+    digits = hexa if hexa is not None else decimal
+    code = int(digits, 16 if hexa is not None else 10) if digits else 0
+    scanned = match.end() - match.start() - match.group().endswith(";")
+    if code == 0 or code >= _LAST_CODE_POINT or scanned >= _REFERENCE_MAX:
+        return None
+    return chr(code)
+
+
+def _decode(match: re.Match[str]) -> str:
+    char = _reference(match)
+    return match.group() if char is None else char
 
 
 def plain_text(html: str) -> str:
-    """The text Telegram shows for well-formed HTML: tags removed, entities decoded."""
+    """The text Telegram shows for well-formed HTML: tags removed, references decoded as
+    Telegram decodes them (see the module's docstring)."""
     text = _TAG.sub("", html) if "<" in html else html
-    return _ENTITY.sub(_decode_entity, text) if "&" in text else text
+    return _REFERENCE.sub(_decode, text) if "&" in text else text
 
 
 def telegram_length(html: str) -> int:
@@ -96,6 +123,19 @@ def check_html(html: str) -> None:
             raise TelegramHTMLError(f"unescaped {token!r} at {match.start()}")
     if stack:
         raise TelegramHTMLError(f"unclosed <{stack[-1]}>")
+
+
+def literal_references(html: str) -> list[str]:
+    """The numeric references in `html` that Telegram shows as typed instead of decoding
+    (`&#x10FFFF;`, `&#X41;`, `&#00000065;`): valid for Telegram, but surely not meant."""
+    found = []
+    for match in _ENTITY.finditer(html):
+        token = match.group()
+        if match.group(1) is None:  # numeric
+            read = _REFERENCE.match(token)
+            if read is None or read.end() < len(token) or _reference(read) is None:
+                found.append(token)
+    return found
 
 
 def _check_entity(token: str, pos: int) -> None:
@@ -165,7 +205,8 @@ def _check_special_attrs(
         raise TelegramHTMLError(f'<span> at {pos} must be class="tg-spoiler"')
     if name == "code" and found.get("class") is not None:
         _check_code_class(found["class"] or "", stack, pos)
-    if name == "tg-emoji" and not (found["emoji-id"] or "").isdigit():
+    emoji_id = found.get("emoji-id") or ""
+    if name == "tg-emoji" and not (emoji_id.isascii() and emoji_id.isdigit()):
         raise TelegramHTMLError(f"<tg-emoji> at {pos} needs a numeric emoji-id")
 
 

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from redis.exceptions import RedisError
 
 from bot.clock import Clock
 from bot.publishing.clock_scheduler import ClockScheduler
@@ -32,6 +33,8 @@ from bot.publishing.slots import format_time, parse_time
 log = logging.getLogger(__name__)
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+RETRY_FIRST = 1.0  # seconds until a failed tick is tried again; doubles up to RETRY_MAX
+RETRY_MAX = 4.0
 
 
 class PublishingScheduler:
@@ -51,6 +54,7 @@ class PublishingScheduler:
         self._again = False
         self._dirty = False
         self._resyncing = False
+        self._failures = 0
 
     async def run(self) -> None:
         """The feature task: start the scheduler and keep it until cancelled."""
@@ -77,7 +81,11 @@ class PublishingScheduler:
 
     async def safety_tick(self) -> None:
         """Re-sync slot jobs with Redis, then tick."""
-        await self.sync()
+        try:
+            await self.sync()
+        except RedisError as exc:
+            self._retry_soon(exc)
+            return
         await self.tick()
 
     def request_sync(self) -> None:
@@ -138,19 +146,37 @@ class PublishingScheduler:
         if self._lock.locked():
             self._again = True
             return
-        async with self._lock:
-            self._again = True
-            while self._again:
-                self._again = False
-                report = await self.publisher.tick(self.clock.now())
-                self.ticks += 1
-                if report.dispatched or report.skipped:
-                    log.info(
-                        "tick: %d dispatched, %d skipped",
-                        len(report.dispatched),
-                        len(report.skipped),
-                    )
-        await self._plan_wake()
+        try:
+            async with self._lock:
+                self._again = True
+                while self._again:
+                    self._again = False
+                    report = await self.publisher.tick(self.clock.now())
+                    self.ticks += 1
+                    if report.dispatched or report.skipped:
+                        log.info(
+                            "tick: %d dispatched, %d skipped",
+                            len(report.dispatched),
+                            len(report.skipped),
+                        )
+            await self._plan_wake()
+        except RedisError as exc:
+            self._retry_soon(exc)
+        else:
+            self._failures = 0
+
+    def _retry_soon(self, exc: RedisError) -> None:
+        """Redis failed this tick: one log line, and the tick again shortly (not only at the
+        next safety tick), so posts due meanwhile go out as soon as Redis is back."""
+        self._failures += 1
+        delay = min(RETRY_MAX, RETRY_FIRST * 2 ** (self._failures - 1))
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        log.warning("publishing tick failed (Redis: %s); trying again in %.0f s", reason, delay)
+        if self._scheduler is not None:
+            run_at = self.clock.now() + timedelta(seconds=delay)
+            self._scheduler.add_job(
+                self.tick, DateTrigger(run_date=run_at), id="retry", replace_existing=True
+            )
 
     async def _plan_wake(self) -> None:
         """A one-off job at the earliest timed or interval post (the safety tick backs it up)."""

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
 from bot.clock import Clock
+from bot.formatting.post import SIGNATURE_MAX
+from bot.formatting.telegram_html import literal_references, telegram_length
 from bot.publishing.errors import PublishingError
 from bot.publishing.ports import Rubrics
 from bot.publishing.render import template_of
 from bot.publishing.slots import SlotError, normalize_slots, parse_quiet
+from bot.timezones import iana_name
 from storage.channels import ChannelRepo
 from storage.models.channel import CATCHUP_POLICIES, Channel, TemplateSettings
 from storage.queue import QueueRepo
@@ -69,7 +71,7 @@ class ChannelSettings:
         try:
             slots = normalize_slots(times)
         except SlotError as exc:
-            raise PublishingError("bad_time", str(exc)) from None
+            raise PublishingError("bad_slot", str(exc)) from None
         channel = await self._update(chat_id, slots=slots)
         await self.queue.raise_mark(chat_id, self.clock.time())
         return channel
@@ -106,7 +108,7 @@ class ChannelSettings:
         try:
             quiet = parse_quiet(text)
         except SlotError as exc:
-            raise PublishingError("bad_time", str(exc)) from None
+            raise PublishingError("bad_quiet", str(exc)) from None
         return await self._update(chat_id, quiet=quiet)
 
     async def set_min_interval(self, chat_id: int, seconds: int) -> Channel:
@@ -130,11 +132,10 @@ class ChannelSettings:
 
     async def set_timezone(self, chat_id: int, timezone: str) -> Channel:
         """The channel's time zone (IANA name, e.g. Asia/Almaty) for slots and quiet hours."""
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise PublishingError("bad_value", f"unknown time zone {timezone!r}") from None
-        channel = await self._update(chat_id, timezone=timezone)
+        name = iana_name(timezone)
+        if name is None:
+            raise PublishingError("bad_value", f"unknown time zone {timezone!r}")
+        channel = await self._update(chat_id, timezone=name)
         await self.queue.raise_mark(chat_id, self.clock.time())
         return channel
 
@@ -160,4 +161,25 @@ class ChannelSettings:
             where = ".".join(str(part) for part in error["loc"])
             raise PublishingError("bad_value", f"{where}: {error['msg']}") from None
         template_of(template)  # refuses a signature Telegram would not parse
+        if fields.get("signature"):
+            check_signature(fields["signature"])
         return await self._update(chat_id, template=template)
+
+
+def check_signature(signature: str) -> None:
+    """What `/signature` refuses beyond Telegram's parser: a reference Telegram would show as
+    typed (the admin meant a character), and a signature too long for a caption's footer,
+    counted as Telegram counts it."""
+    if literal := literal_references(signature):
+        raise PublishingError(
+            "bad_value",
+            f"invalid post template: unsupported entity {literal[0]!r} (Telegram shows it "
+            "as typed)",
+        )
+    length = telegram_length(signature)
+    if length > SIGNATURE_MAX:
+        raise PublishingError(
+            "bad_value",
+            f"invalid post template: the signature is {length} characters as Telegram "
+            f"counts them (limit {SIGNATURE_MAX})",
+        )

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from storage.models.channel import QuietHours
 
-_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})(?::(\d{2}))?\s*$")
+_TIME = re.compile(r"^\s*([0-9]{1,2})[:.]([0-9]{2})(?::([0-9]{2}))?\s*$")
 _MAX_DAYS = 400
 
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from redis.exceptions import RedisError
+
 from bot.publishing.dispatch import PostDispatcher, TickReport
 from bot.publishing.slots import quiet_at, slots_between
 from storage.channels import ChannelRepo
@@ -68,21 +70,46 @@ class Ticker:
         self.dispatcher = dispatcher
         self.grace = grace
         self.recover_after = recover_after
+        # Posts this process took for dispatching in a tick that Redis failed: the next tick
+        # finishes them first, so posts due during an outage go out in their due order.
+        self._unfinished: list[str] = []
 
     async def tick(self, now: datetime) -> TickReport:
-        """Serve everything due up to `now`; returns what was dispatched and skipped."""
+        """Serve everything due up to `now`; returns what was dispatched and skipped.
+
+        When Redis fails midway, what this tick took is remembered and finished first by
+        the next tick (another process's leftovers wait `recover_after`, in `recover`).
+        """
         ts = now.timestamp()
         report = TickReport()
-        await self.dispatcher.recover(ts, self.recover_after, report)
-        channels = {c.id: c for c in await self.channels.active()}
         taken = Taken()
-        for channel in channels.values():
-            if not channel.paused:
-                await self._serve_channel(channel, ts, report, taken)
-        await self._serve_timed(channels, ts, report, taken)
-        claimed = await self.queue.get_many(taken.post_ids) if taken.post_ids else []
-        await self.dispatcher.dispatch_many([*claimed, *taken.posts], report)
+        try:
+            await self._finish_unfinished(report)
+            await self.dispatcher.recover(ts, self.recover_after, report)
+            channels = {c.id: c for c in await self.channels.active()}
+            for channel in channels.values():
+                if not channel.paused:
+                    await self._serve_channel(channel, ts, report, taken)
+            await self._serve_timed(channels, ts, report, taken)
+            claimed = await self.queue.get_many(taken.post_ids) if taken.post_ids else []
+            await self.dispatcher.dispatch_many([*claimed, *taken.posts], report)
+        except RedisError:
+            known = set(self._unfinished)
+            ids = [*taken.post_ids, *(p.id for p in taken.posts)]
+            self._unfinished += [i for i in ids if i not in known]
+            raise
         return report
+
+    async def _finish_unfinished(self, report: TickReport) -> None:
+        """Dispatch, in the order they were taken, the posts a failed tick left behind."""
+        if not self._unfinished:
+            return
+        posts = await self.queue.get_many(self._unfinished)
+        waiting = [p for p in posts if p.state == "dispatching"]
+        if waiting:
+            log.info("finishing %d post(s) a failed tick had taken", len(waiting))
+            await self.dispatcher.dispatch_many(waiting, report)
+        self._unfinished = []
 
     async def _serve_channel(
         self, channel: Channel, ts: float, report: TickReport, taken: Taken

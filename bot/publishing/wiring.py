@@ -17,7 +17,6 @@ from bot.context import AppContext, Feature
 from bot.publishing.channel_service import ChannelService
 from bot.publishing.ports import Ledger, Outbox
 from bot.publishing.routing import RoutingListener
-from bot.publishing.scheduler import PublishingScheduler
 from bot.publishing.service import PublishingService
 from storage.articles import ArticleRepo
 from storage.channels import ChannelRepo
@@ -60,6 +59,8 @@ def build(ctx: AppContext, deps: dict[str, Any]) -> Feature:
         engine.add_forbidden_hook(publisher.requeue_refused)
         engine.add_migrate_hook(channel_service.on_migrate)
         engine.add_completed_hook(publisher.after_delivery)
+    from bot.publishing.scheduler import PublishingScheduler  # APScheduler: not for the CLI
+
     scheduler = PublishingScheduler(publisher, ctx.clock)
     publisher.add_change_listener(scheduler.request_sync)
     return Feature(

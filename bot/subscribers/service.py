@@ -52,7 +52,7 @@ TIMEZONE_CHOICES = (
     "UTC",
 )
 _ARTICLE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
-_NUMBER = re.compile(r"^[+-]?\d+$")
+_NUMBER = re.compile(r"^[+-]?[0-9]+$")
 # Quotes a reader may copy from the help or type around an argument: «все», "Спорт", „Welt“.
 QUOTES = "«»\"'„“”‘’‚‹›"
 

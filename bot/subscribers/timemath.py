@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-_HHMM = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+from bot.timezones import find_zone
+
+__all__ = ["find_zone"]  # re-exported: the subscribers' zone lookup is the shared one
+
+_HHMM = re.compile(r"^\s*([0-9]{1,2})[:.]([0-9]{2})\s*$")
 DAY_MINUTES = 24 * 60
 
 
@@ -80,23 +83,6 @@ def quiet_hours_end(now: datetime, start: int, end: int, tz: ZoneInfo) -> dateti
 def local_day(moment: datetime, tz: ZoneInfo) -> date:
     """The local calendar day of a moment."""
     return moment.astimezone(tz).date()
-
-
-@lru_cache(maxsize=1)
-def _zone_names() -> dict[str, str]:
-    """Every IANA zone name this system knows, by its lower-case spelling (read once)."""
-    return {name.lower(): name for name in available_timezones()}
-
-
-def find_zone(name: str) -> ZoneInfo | None:
-    """The IANA zone called `name` (`europe/moscow` is fine), or None when there is none."""
-    canonical = _zone_names().get(name.strip().lower())
-    if canonical is None:
-        return None
-    try:
-        return ZoneInfo(canonical)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 def utc_offset(tz: ZoneInfo, now: datetime) -> str:

@@ -80,8 +80,8 @@ _DESK: Catalog = {
         "/new — новый пост: канал, рубрика, заголовок, лид, фото, подпись, ссылка, предпросмотр\n"
         "/drafts — черновики\n"
         "/queue — очередь канала: опубликовать сейчас, переставить, перенести, отменить\n"
-        "/edit <id> — исправить опубликованную статью во всех каналах\n"
-        "/retract <id> — снять статью отовсюду\n"
+        "/edit <номер> — исправить опубликованную статью во всех каналах\n"
+        "/retract <номер> — снять статью отовсюду\n"
         "/cancel — выйти из диалога\n"
         "Файл .txt в формате редакции — сразу в предпросмотр.",
         "Newsroom:\n"
@@ -99,16 +99,16 @@ _DESK: Catalog = {
         "/slots [09:00 12:00 …] — слоты публикаций\n"
         "/route [рубрики через запятую | все] — какие рубрики публикует канал\n"
         "/pause, /resume — остановить и возобновить публикации\n"
-        "/quiet 23:00-07:00 | off — тихие часы\n"
-        "/interval [минуты | off] — наименьший промежуток между постами\n"
+        "/quiet [23:00-07:00 | выкл] — тихие часы\n"
+        "/interval [минуты | выкл] — наименьший промежуток между постами\n"
         "/catchup [сразу | распределить | пропустить 6] — что делать с постами после простоя\n"
         "/timezone [Asia/Almaty] — часовой пояс канала (свой — в /settings)\n"
-        "/signature [HTML-текст | off] — подпись под постами\n"
-        "/silent [on | off] — посты по расписанию без звука\n"
+        "/signature [HTML-текст | выкл] — подпись под постами\n"
+        "/silent [вкл | выкл] — посты по расписанию без звука\n"
         "/hashtag [конец | начало | выкл] — где хештег рубрики\n"
         "/breaking [метка | выкл | закреплять да/нет] — срочные посты: метка и закрепление\n"
         "/preview [сверху | снизу | выкл] — превью ссылки на источник\n"
-        "/stats [day | week | month] — статистика\n"
+        "/stats [день | неделя | месяц] — статистика\n"
         "/editors, /grant @имя, /revoke @имя — редакторы\n"
         "/audit — журнал действий",
         "Administration:\n"
@@ -116,7 +116,7 @@ _DESK: Catalog = {
         "/slots [09:00 12:00 …] — publication slots\n"
         "/route [rubrics, comma-separated | all] — which rubrics the channel publishes\n"
         "/pause, /resume — stop and resume publishing\n"
-        "/quiet 23:00-07:00 | off — quiet hours\n"
+        "/quiet [23:00-07:00 | off] — quiet hours\n"
         "/interval [minutes | off] — the least gap between posts\n"
         "/catchup [now | spread | skip 6] — what happens to posts after downtime\n"
         "/timezone [Asia/Almaty] — the channel's time zone (your own — in /settings)\n"
@@ -185,6 +185,10 @@ _DESK: Catalog = {
         "У черновика не выбран канал — откройте его в /drafts.",
         "The draft has no channel yet — open it in /drafts.",
     ),
+    "desk.draft.invalid": _t(
+        "Черновик это не принимает. Проверьте текст и пришлите ещё раз.",
+        "The draft cannot take this. Check the text and send it again.",
+    ),
     "desk.draft.empty_forward": _t(
         "В пересланном сообщении нет текста — из него не сделать черновик.",
         "The forwarded message has no text — it cannot become a draft.",
@@ -202,14 +206,14 @@ _DESK: Catalog = {
     "desk.submit.at": _t("Ко времени…", "At a time…"),
     "desk.submit.breaking": _t("Срочно", "Breaking"),
     "desk.sent.now": _t(
-        "Статья №{id} отправлена в «{title}».", "Article #{id} is being sent to “{title}”."
+        "Статья №{id} отправлена в канал «{title}».", "Article #{id} is being sent to “{title}”."
     ),
     "desk.sent.next_slot": _t(
-        "Статья №{id} в очереди «{title}» — выйдет {when}.",
+        "Статья №{id} в очереди канала «{title}» — выйдет {when}.",
         "Article #{id} is queued for “{title}” — due {when}.",
     ),
     "desk.sent.at": _t(
-        "Статья №{id} выйдет в «{title}» {when}.",
+        "Статья №{id} выйдет в канале «{title}» {when}.",
         "Article #{id} will appear in “{title}” on {when}.",
     ),
     "desk.sent.apart": _t(
@@ -219,16 +223,17 @@ _DESK: Catalog = {
         "alone. Yours is stored separately as #{id}.",
     ),
     "desk.sent.updated": _t(
-        "Статья №{id} уже выходила в «{title}» — её текст обновлён, вышедшие копии исправляются.",
+        "Статья №{id} уже выходила в канале «{title}» — её текст обновлён, вышедшие копии "
+        "исправляются.",
         "Article #{id} has already appeared in “{title}” — its text is updated and the "
         "published copies are being corrected.",
     ),
     "desk.sent.breaking": _t(
-        "Срочно: статья №{id} отправлена в «{title}» со звуком и закреплена.",
+        "Срочно: статья №{id} отправлена в канал «{title}» со звуком и закреплена.",
         "Breaking: article #{id} is being sent to “{title}” with sound, pinned.",
     ),
     "desk.sent.breaking_unpinned": _t(
-        "Срочно: статья №{id} отправлена в «{title}» со звуком.",
+        "Срочно: статья №{id} отправлена в канал «{title}» со звуком.",
         "Breaking: article #{id} is being sent to “{title}” with sound.",
     ),
     # times
@@ -286,12 +291,14 @@ _DESK: Catalog = {
     "desk.drafts.delete": _t("Удалить №{id}", "Delete #{id}"),
     "desk.drafts.deleted": _t("Черновик №{id} удалён.", "Draft #{id} deleted."),
     # queue
-    "desk.queue.empty": _t("В очереди «{title}» ничего нет.", "Nothing is waiting for “{title}”."),
+    "desk.queue.empty": _t(
+        "В очереди канала «{title}» ничего нет.", "Nothing is waiting for “{title}”."
+    ),
     "desk.queue.title": _t(
         _ru(
-            "В очереди «{title}» {n} пост:",
-            "В очереди «{title}» {n} поста:",
-            "В очереди «{title}» {n} постов:",
+            "В очереди канала «{title}» {n} пост:",
+            "В очереди канала «{title}» {n} поста:",
+            "В очереди канала «{title}» {n} постов:",
         ),
         _en("{n} post waiting for “{title}”:", "{n} posts waiting for “{title}”:"),
     ),
@@ -420,8 +427,22 @@ _DESK: Catalog = {
         "Ни один канал не публикует эту рубрику.", "No channel publishes this rubric."
     ),
     "desk.pub.bad_time": _t(
-        "Время не подходит: нужно будущее время в формате ЧЧ:ММ, например 09:00 или 23:00-07:00.",
-        "That time won't do: give a future time as HH:MM, e.g. 09:00 or 23:00-07:00.",
+        "Время не подходит: нужно будущее время, например 09:00 или «завтра в 9:00».",
+        "That time won't do: give a future time, e.g. 09:00 or “завтра в 9:00”.",
+    ),
+    "desk.pub.bad_slot": _t(
+        "Слоты не приняты. Слот — время суток, когда канал публикует следующий пост из "
+        "очереди; слотов может быть несколько. Напишите время как ЧЧ:ММ через пробел, "
+        "например: /slots 09:00 13:00 18:30. Ничего не изменено.",
+        "The slots were not accepted. A slot is a time of day when the channel publishes the "
+        "next post from its queue; there may be several. Write times as HH:MM separated by "
+        "spaces, e.g. /slots 09:00 13:00 18:30. Nothing was changed.",
+    ),
+    "desk.pub.bad_quiet": _t(
+        "Тихие часы не приняты. Напишите промежуток как ЧЧ:ММ-ЧЧ:ММ, например "
+        "/quiet 23:00-07:00, или /quiet выкл, чтобы их убрать. Ничего не изменено.",
+        "The quiet hours were not accepted. Write a range as HH:MM-HH:MM, e.g. "
+        "/quiet 23:00-07:00 — or /quiet off to remove them. Nothing was changed.",
     ),
     "desk.pub.conflict": _t(
         "Очередь как раз изменилась — попробуйте ещё раз.",
@@ -444,35 +465,38 @@ _ADMIN: Catalog = {
         "неактивен (бот не администратор)", "inactive (the bot is not an admin)"
     ),
     "admin.routing.all": _t("все", "all"),
-    "admin.slots.show": _t("Слоты «{title}»: {slots}.", "Slots of “{title}”: {slots}."),
+    "admin.slots.show": _t("Слоты канала «{title}»: {slots}.", "Slots of “{title}”: {slots}."),
     "admin.slots.none": _t("нет (только интервал)", "none (interval only)"),
     "admin.slots.set": _t(
-        "Готово: слоты «{title}» — {slots}.", "Done: the slots of “{title}” are {slots}."
+        "Готово: слоты канала «{title}» — {slots}.", "Done: the slots of “{title}” are {slots}."
     ),
     "admin.route.show": _t(
-        "«{title}» публикует рубрики: {rubrics}.", "“{title}” publishes rubrics: {rubrics}."
+        "Канал «{title}» публикует рубрики: {rubrics}.", "“{title}” publishes rubrics: {rubrics}."
     ),
     "admin.route.set": _t(
-        "Готово: «{title}» публикует рубрики: {rubrics}.",
+        "Готово: канал «{title}» публикует рубрики: {rubrics}.",
         "Done: “{title}” publishes rubrics: {rubrics}.",
     ),
     "admin.pause.done": _t(
-        "Публикации в «{title}» на паузе. Посты копятся в очереди; продолжить — /resume.",
+        "Публикации в канале «{title}» на паузе. Посты копятся в очереди; продолжить — /resume.",
         "Publishing to “{title}” is paused. Posts keep queueing; continue with /resume.",
     ),
     "admin.resume.done": _t(
-        "Публикации в «{title}» возобновлены.", "Publishing to “{title}” is resumed."
+        "Публикации в канале «{title}» возобновлены.", "Publishing to “{title}” is resumed."
     ),
-    "admin.quiet.show": _t("Тихие часы «{title}»: {hours}.", "Quiet hours of “{title}”: {hours}."),
+    "admin.quiet.show": _t(
+        "Тихие часы канала «{title}»: {hours}.", "Quiet hours of “{title}”: {hours}."
+    ),
     "admin.quiet.none": _t("нет", "none"),
     "admin.quiet.set": _t(
-        "Готово: тихие часы «{title}» — {hours}. Посты по слотам в это время ждут их окончания "
-        "и не теряются; посты ко времени выходят в назначенный час без звука, молнии — сразу.",
+        "Готово: тихие часы канала «{title}» — {hours}. Посты по слотам в это время ждут их "
+        "окончания и не теряются; посты ко времени выходят в назначенный час без звука, "
+        "молнии — сразу.",
         "Done: quiet hours of “{title}” are {hours}. Slot posts then wait until they end, never "
         "lost; posts timed for that hour go out on time without sound, breaking news at once.",
     ),
     "admin.quiet.cleared": _t(
-        "Тихие часы «{title}» отменены.", "Quiet hours of “{title}” are cleared."
+        "Тихие часы канала «{title}» отменены.", "Quiet hours of “{title}” are cleared."
     ),
     "admin.minutes": _t(
         _ru("{n} минута", "{n} минуты", "{n} минут"), _en("{n} minute", "{n} minutes")
@@ -485,17 +509,17 @@ _ADMIN: Catalog = {
         _ru("{n} часа", "{n} часов", "{n} часов"), _en("{n} hour", "{n} hours")
     ),
     "admin.interval.show": _t(
-        "Наименьший промежуток между постами в «{title}»: {value}.",
+        "Наименьший промежуток между постами в канале «{title}»: {value}.",
         "The least gap between posts in “{title}”: {value}.",
     ),
     "admin.interval.none": _t("нет", "none"),
     "admin.interval.set": _t(
-        "Готово: наименьший промежуток между постами в «{title}» — {value}.",
+        "Готово: наименьший промежуток между постами в канале «{title}» — {value}.",
         "Done: the least gap between posts in “{title}” is {value}.",
     ),
     "admin.interval.usage": _t(
         "Не понял промежуток. Пришлите число минут от 0 до {max} — например, /interval 30 — "
-        "или /interval off, чтобы убрать его. Ничего не изменено.",
+        "или /interval выкл, чтобы убрать его. Ничего не изменено.",
         "I didn't understand the gap. Send a number of minutes from 0 to {max} — e.g. "
         "/interval 30 — or /interval off to remove it. Nothing was changed.",
     ),
@@ -512,23 +536,23 @@ _ADMIN: Catalog = {
         "skip posts older than {hours}, the rest go into the next slots",
     ),
     "admin.catchup.show": _t(
-        "После простоя «{title}»: {policy}.", "After downtime, “{title}”: {policy}."
+        "Канал «{title}» после простоя: {policy}.", "After downtime, “{title}”: {policy}."
     ),
     "admin.catchup.set": _t(
-        "Готово: после простоя «{title}» — {policy}.",
+        "Готово: канал «{title}» после простоя — {policy}.",
         "Done: after downtime, “{title}”: {policy}.",
     ),
     "admin.catchup.usage": _t(
-        "Не понял. Варианты: /catchup сразу (now), /catchup распределить (spread) или "
-        "/catchup пропустить 6 (skip 6) — пропускать посты старше 6 часов. Ничего не изменено.",
+        "Не понял. Варианты: /catchup сразу, /catchup распределить или /catchup пропустить 6 — "
+        "пропускать посты старше 6 часов. Ничего не изменено.",
         "I didn't understand. Options: /catchup now, /catchup spread, or /catchup skip 6 — "
         "skip posts older than 6 hours. Nothing was changed.",
     ),
     "admin.timezone.show": _t(
-        "Часовой пояс «{title}»: {zone}.", "The time zone of “{title}”: {zone}."
+        "Часовой пояс канала «{title}»: {zone}.", "The time zone of “{title}”: {zone}."
     ),
     "admin.timezone.set": _t(
-        "Готово: часовой пояс «{title}» — {zone}. Слоты и тихие часы считаются по нему.",
+        "Готово: часовой пояс канала «{title}» — {zone}. Слоты и тихие часы считаются по нему.",
         "Done: the time zone of “{title}” is {zone}. Slots and quiet hours follow it.",
     ),
     "admin.timezone.unknown": _t(
@@ -538,20 +562,21 @@ _ADMIN: Catalog = {
         "/timezone Europe/Moscow. Nothing was changed.",
     ),
     "admin.signature.show": _t(
-        "Подпись под постами «{title}»:\n{signature}",
+        "Подпись под постами канала «{title}»:\n{signature}",
         "The signature under posts of “{title}”:\n{signature}",
     ),
     "admin.signature.none": _t(
-        "У постов «{title}» нет подписи. Добавить — /signature и текст (можно HTML Telegram).",
+        "У постов канала «{title}» нет подписи. Добавить — /signature и текст "
+        "(можно HTML Telegram).",
         "Posts of “{title}” have no signature. Add one — /signature and the text "
         "(Telegram HTML allowed).",
     ),
     "admin.signature.set": _t(
-        "Готово: подпись под постами «{title}»:\n{signature}",
+        "Готово: подпись под постами канала «{title}»:\n{signature}",
         "Done: the signature under posts of “{title}”:\n{signature}",
     ),
     "admin.signature.cleared": _t(
-        "Подпись под постами «{title}» убрана.",
+        "Подпись под постами канала «{title}» убрана.",
         "The signature under posts of “{title}” is removed.",
     ),
     "admin.signature.bad": _t(
@@ -577,38 +602,73 @@ _ADMIN: Catalog = {
         "у ссылки <{what}> адрес должен начинаться с https://, http://, tg:// или mailto",
         "the link <{what}> must point to an https://, http://, tg:// or mailto address",
     ),
+    "admin.signature.bad.entity": _t(
+        "«{what}» Telegram покажет как есть, а не символом. Из HTML-сущностей он понимает "
+        "только &lt; &gt; &amp; &quot; и коды символов вроде &#8212; (с маленькой x: &#x2014;)",
+        "Telegram would show “{what}” as typed, not as a character. It reads only &lt; &gt; "
+        "&amp; &quot; and character codes such as &#8212; (lower-case x: &#x2014;)",
+    ),
+    "admin.signature.bad.malformed": _t(
+        "тег «{what}» записан неверно: имя тега — строчными буквами, значения атрибутов — "
+        "в двойных кавычках, у закрывающего тега атрибутов нет",
+        "the tag “{what}” is malformed: tag names in lower case, attribute values in double "
+        "quotes, no attributes on a closing tag",
+    ),
+    "admin.signature.bad.attribute": _t(
+        "атрибут «{what}» здесь не поддерживается или повторён",
+        "the attribute “{what}” is not supported here or repeated",
+    ),
+    "admin.signature.bad.needs": _t(
+        "у тега <{what}> не хватает нужного атрибута или его значение неверное",
+        "the tag <{what}> lacks a required attribute or its value is wrong",
+    ),
+    "admin.signature.bad.nesting": _t(
+        "тег <{what}> нельзя вкладывать сюда (внутри <code> и <pre> другие теги не работают, "
+        "ссылки и цитаты не вкладываются друг в друга)",
+        "the tag <{what}> cannot be nested here (no other tags inside <code> and <pre>, no "
+        "links or quotes inside each other)",
+    ),
+    "admin.signature.bad.length": _t(
+        "длина подписи — {what}, а можно не больше 200 знаков (считается текст без тегов, "
+        "как его покажет Telegram)",
+        "the signature has {what} characters, the limit is 200 — counting the text without "
+        "tags, as Telegram shows it",
+    ),
+    "admin.signature.bad.other": _t(
+        "Telegram не разберёт эту разметку", "Telegram would not parse this markup"
+    ),
     "admin.silent.show.on": _t(
-        "Посты «{title}» по расписанию уходят без звука.",
+        "Посты канала «{title}» по расписанию уходят без звука.",
         "Scheduled posts of “{title}” go out without sound.",
     ),
     "admin.silent.show.off": _t(
-        "Посты «{title}» по расписанию уходят со звуком.",
+        "Посты канала «{title}» по расписанию уходят со звуком.",
         "Scheduled posts of “{title}” go out with sound.",
     ),
     "admin.silent.set.on": _t(
-        "Готово: посты «{title}» по расписанию будут уходить без звука.",
+        "Готово: посты канала «{title}» по расписанию будут уходить без звука.",
         "Done: scheduled posts of “{title}” will go out without sound.",
     ),
     "admin.silent.set.off": _t(
-        "Готово: посты «{title}» по расписанию будут уходить со звуком.",
+        "Готово: посты канала «{title}» по расписанию будут уходить со звуком.",
         "Done: scheduled posts of “{title}” will go out with sound.",
     ),
     "admin.silent.usage": _t(
-        "Не понял. Пришлите /silent on — без звука — или /silent off — со звуком. "
+        "Не понял. Пришлите /silent вкл — без звука — или /silent выкл — со звуком. "
         "Ничего не изменено.",
         "I didn't understand. Send /silent on — without sound — or /silent off — with sound. "
         "Nothing was changed.",
     ),
     "admin.editors.none": _t(
-        "У «{title}» пока нет редакторов. Добавить — /grant @имя или /grant без аргументов "
+        "У канала «{title}» пока нет редакторов. Добавить — /grant @имя или /grant без аргументов "
         "(ссылка-приглашение).",
         "“{title}” has no editors yet. Add one — /grant @name, or /grant alone for an invite link.",
     ),
     "admin.editors.title": _t(
         _ru(
-            "У «{title}» {n} редактор:",
-            "У «{title}» {n} редактора:",
-            "У «{title}» {n} редакторов:",
+            "У канала «{title}» {n} редактор:",
+            "У канала «{title}» {n} редактора:",
+            "У канала «{title}» {n} редакторов:",
         ),
         _en("“{title}” has {n} editor:", "“{title}” has {n} editors:"),
     ),
@@ -619,13 +679,13 @@ _ADMIN: Catalog = {
         "id, or send an invite: /grant without arguments.",
     ),
     "admin.grant.done": _t(
-        "Готово: {who} — редактор «{title}».", "Done: {who} is an editor of “{title}”."
+        "Готово: {who} — редактор канала «{title}».", "Done: {who} is an editor of “{title}”."
     ),
     "admin.grant.already": _t(
-        "{who} уже редактор «{title}».", "{who} is already an editor of “{title}”."
+        "{who} уже редактор канала «{title}».", "{who} is already an editor of “{title}”."
     ),
     "admin.invite": _t(
-        "Приглашение в редакторы «{title}» — перешлите его тому, кого зовёте:\n{link}\n\n"
+        "Приглашение в редакторы канала «{title}» — перешлите его тому, кого зовёте:\n{link}\n\n"
         "Сработает один раз и действует {hours} ч. Код: {code}",
         "An editor invite for “{title}” — forward it to the person you invite:\n{link}\n\n"
         "It works once and is valid for {hours} h. Code: {code}",
@@ -634,11 +694,11 @@ _ADMIN: Catalog = {
         "Кого убрать? /revoke @имя или /revoke id", "Whom to remove? /revoke @name or /revoke id"
     ),
     "admin.revoke.done": _t(
-        "Готово: {who} больше не редактор «{title}».",
+        "Готово: {who} больше не редактор канала «{title}».",
         "Done: {who} is no longer an editor of “{title}”.",
     ),
     "admin.revoke.not_editor": _t(
-        "{who} и так не редактор «{title}».", "{who} is not an editor of “{title}”."
+        "{who} и так не редактор канала «{title}».", "{who} is not an editor of “{title}”."
     ),
     "admin.audit.empty": _t("Журнал {scope}: пока пусто.", "The log of {scope} is empty so far."),
     "admin.audit.title.one": _t(
@@ -648,6 +708,7 @@ _ADMIN: Catalog = {
         "Журнал {scope}, последние действия ({n}):", "The log of {scope}, the last actions ({n}):"
     ),
     "admin.audit.scope.all": _t("всех каналов", "all channels"),
+    "admin.audit.scope.channel": _t("канала «{title}»", "“{title}”"),
     "admin.audit.no_actions": _t(
         "Журнал {scope}: действий пока нет.", "The log of {scope}: no actions yet."
     ),
@@ -674,6 +735,8 @@ _ADMIN: Catalog = {
         "stored separately: #{new} (#{old} left alone), {reason}",
     ),
     "admin.audit.reason.bad_time": _t("неверное время", "bad time"),
+    "admin.audit.reason.bad_slot": _t("неверный слот", "bad slot"),
+    "admin.audit.reason.bad_quiet": _t("неверные тихие часы", "bad quiet hours"),
     "admin.audit.reason.bad_value": _t("неверное значение", "bad value"),
     "admin.audit.reason.bad_mode": _t("неверный режим", "bad mode"),
     "admin.audit.reason.unknown_rubric": _t("нет такой рубрики", "no such rubric"),
@@ -704,13 +767,15 @@ _ADMIN: Catalog = {
         "too many refusals — no more are recorded this hour",
     ),
     "admin.stats.usage": _t(
-        "Период: /stats day, /stats week или /stats month.",
+        "Период: /stats день, /stats неделя или /stats месяц.",
         "Period: /stats day, /stats week or /stats month.",
     ),
     "admin.period.day": _t("за сегодня", "today"),
     "admin.period.week": _t("за неделю", "this week"),
     "admin.period.month": _t("за месяц", "this month"),
-    "admin.stats.title": _t("Статистика «{title}» {period}:", "Statistics of “{title}”, {period}:"),
+    "admin.stats.title": _t(
+        "Статистика канала «{title}» {period}:", "Statistics of “{title}”, {period}:"
+    ),
     "admin.stats.published": _t(
         _ru(
             "Опубликован {value} пост",

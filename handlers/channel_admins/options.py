@@ -7,13 +7,15 @@ usage text and changes nothing. The role check and the audit happen in `run_comm
 from __future__ import annotations
 
 import re
-from functools import cache
-from zoneinfo import available_timezones
 
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import Message
 
 from bot.desk.audit import DONE, Result, failed
+from bot.digits import is_digits
+from bot.formatting.telegram_html import escape_html
 from bot.publishing.errors import PublishingError
+from bot.timezones import iana_name
 from handlers.channel_admins.settings import OFF_WORDS, guard
 from handlers.editors.common import Command, Env, publishing_error, title
 from storage.models.channel import CatchupPolicy, Channel
@@ -33,14 +35,24 @@ CATCHUP_WORDS: dict[str, CatchupPolicy] = {
     "пропустить": "skip_older",
     "пропускать": "skip_older",
 }
-# What the HTML check says (bot.formatting.telegram_html), as a text key and its fields.
+# What the HTML check says (bot.formatting.telegram_html), as a text key and its fields:
+# every reason it can give has its own words, so an admin never reads the English one.
 _HTML_PROBLEMS = (
     (re.compile(r"unescaped '(.)'"), "admin.signature.bad.unescaped"),
     (re.compile(r"unclosed <([\w-]+)>"), "admin.signature.bad.unclosed"),
     (re.compile(r"unsupported tag <([\w-]+)>"), "admin.signature.bad.tag"),
     (re.compile(r"</([\w-]+)> at \d+ but expected"), "admin.signature.bad.order"),
     (re.compile(r"<(a)> at \d+ needs an http"), "admin.signature.bad.link"),
-)
+    (re.compile(r"(?:unsupported entity|invalid character reference) '([^']*)'"),
+     "admin.signature.bad.entity"),
+    (re.compile(r"malformed tag '([^']*)'"), "admin.signature.bad.malformed"),
+    (re.compile(r"attributes in closing tag </([\w-]+)>"), "admin.signature.bad.malformed"),
+    (re.compile(r"unsupported or repeated attribute '([^']*)'"), "admin.signature.bad.attribute"),
+    (re.compile(r"<([\w-]+)> at \d+ needs "), "admin.signature.bad.needs"),
+    (re.compile(r"<([\w-]+)> at \d+ (?:inside|nested)"), "admin.signature.bad.nesting"),
+    (re.compile(r"<([\w-]+)(?: class=\.\.\.)?> at \d+ must be"), "admin.signature.bad.needs"),
+    (re.compile(r"is (\d+) characters"), "admin.signature.bad.length"),
+)  # fmt: skip
 
 
 def _minutes(seconds: int) -> int:
@@ -71,10 +83,10 @@ def _parse_minutes(args: list[str]) -> int | None:
     number = args[0].lower()
     unit = args[1:]
     for word in MINUTE_WORDS:
-        if not unit and number.endswith(word) and number[: -len(word)].isdigit():
+        if not unit and number.endswith(word) and is_digits(number[: -len(word)]):
             number = number[: -len(word)]
             break
-    if not number.isdigit() or len(unit) > 1 or (unit and unit[0].lower() not in MINUTE_WORDS):
+    if not is_digits(number) or len(unit) > 1 or (unit and unit[0].lower() not in MINUTE_WORDS):
         return None
     minutes = int(number)
     return minutes if minutes <= MAX_INTERVAL_MINUTES else None
@@ -118,7 +130,7 @@ def _parse_catchup(args: list[str]) -> tuple[CatchupPolicy, int | None] | None:
     if len(args) == 1:
         return policy, None
     hours = args[1].lower().removesuffix("ч").removesuffix("h")
-    if not hours.isdigit() or not 0 < int(hours) <= MAX_SKIP_HOURS:
+    if not is_digits(hours) or not 0 < int(hours) <= MAX_SKIP_HOURS:
         return None
     return policy, int(hours)
 
@@ -135,7 +147,7 @@ async def timezone(env: Env, channel: Channel, args: list[str]) -> Result:
     if not args:
         await env.say("admin.timezone.show", title=title(channel), zone=channel.timezone)
         return DONE
-    zone = _zone(args[0]) if len(args) == 1 else None
+    zone = iana_name(args[0]) if len(args) == 1 else None
     if zone is None:
         await env.say("admin.timezone.unknown", zone=" ".join(args))
         return failed("unknown_zone", " ".join(args))
@@ -146,23 +158,12 @@ async def timezone(env: Env, channel: Channel, args: list[str]) -> Result:
     return DONE
 
 
-@cache
-def _zones() -> dict[str, str]:
-    """Every IANA zone name by its lower-case spelling (read once, on first use)."""
-    return {name.lower(): name for name in available_timezones()}
-
-
-def _zone(text: str) -> str | None:
-    """The IANA name for `asia/almaty` or `Asia/Almaty`; None if there is no such zone."""
-    return _zones().get(text.strip().lower())
-
-
 async def signature(env: Env, channel: Channel, args: list[str]) -> Result:
     """Show, set (`/signature <b>Вестник</b>`, Telegram HTML) or clear (`off`) the signature."""
     if not args:
         current = channel.template.signature
         if current:
-            await env.say("admin.signature.show", title=title(channel), signature=current)
+            await _show_signature(env, "admin.signature.show", channel, current)
         else:
             await env.say("admin.signature.none", title=title(channel))
         return DONE
@@ -176,9 +177,19 @@ async def signature(env: Env, channel: Channel, args: list[str]) -> Result:
     if changed.template.signature is None:
         await env.say("admin.signature.cleared", title=title(channel))
     else:
-        shown = changed.template.signature
-        await env.say("admin.signature.set", title=title(channel), signature=shown)
+        await _show_signature(env, "admin.signature.set", channel, changed.template.signature)
     return DONE
+
+
+async def _show_signature(env: Env, key: str, channel: Channel, signature: str) -> None:
+    """The signature as posts show it: its HTML formatted, not its tags (the check that
+    stored it guarantees Telegram parses it); the words around it are escaped."""
+    marker = "\x00signature\x00"
+    text = escape_html(env.t(key, title=title(channel), signature=marker))
+    try:
+        await env.send(text.replace(marker, signature), html=True)
+    except TelegramBadRequest:  # a signature stored before the check existed
+        await env.say(key, title=title(channel), signature=signature)
 
 
 def _rest_of_message(env: Env, args: list[str]) -> str:
@@ -196,12 +207,17 @@ def _signature_problem(env: Env, exc: PublishingError) -> str:
     """Why the signature was refused, in the user's words where the check's reason is known."""
     if exc.code != "bad_value" or "invalid post template" not in exc.message:
         return publishing_error(env, exc)
-    detail = exc.message.removeprefix("invalid post template: ")
+    key, what = html_problem(exc.message.removeprefix("invalid post template: "))
+    return env.t("admin.signature.bad", reason=env.t(key, what=what))
+
+
+def html_problem(detail: str) -> tuple[str, str]:
+    """The text key and its `what` for a reason the signature check gave (English)."""
     for pattern, key in _HTML_PROBLEMS:
         found = pattern.search(detail)
         if found:
-            return env.t("admin.signature.bad", reason=env.t(key, what=found.group(1)))
-    return env.t("admin.signature.bad", reason=detail)
+            return key, found.group(1)
+    return "admin.signature.bad.other", ""
 
 
 async def silent(env: Env, channel: Channel, args: list[str]) -> Result:

@@ -171,7 +171,7 @@ def _audit_picker(env: Env, channels: list[Channel]) -> InlineKeyboardMarkup:
 async def audit_of(env: Env, channel: Channel, args: list[str]) -> Result:
     """The last actions about one channel (its role was checked by `run_command`)."""
     del args
-    await _show_audit(env, [channel.id], quoted(env, title(channel)))
+    await _show_audit(env, [channel.id], env.t("admin.audit.scope.channel", title=title(channel)))
     return DONE
 
 

@@ -18,6 +18,7 @@ EDITOR_COMMANDS = frozenset({"/new", "/drafts", "/queue", "/edit", "/retract"})
 def create_router() -> Router:
     """The package router with its audience filter set once."""
     from handlers.editors import articles, compose, drafts, misc, preview, queue, upload
+    from handlers.editors.errors import DraftErrors
 
     router = Router(name="editors")
     gate = DeskGate(EDITOR_COMMANDS, learn_usernames=True, buttons=EDITOR_PREFIXES)
@@ -25,6 +26,8 @@ def create_router() -> Router:
     router.callback_query.outer_middleware(gate)
     router.message.filter(DeskAudience("editor"))
     router.callback_query.filter(DeskAudience("editor"))
+    router.message.middleware(DraftErrors())
+    router.callback_query.middleware(DraftErrors())
     for module in (misc, compose, preview, drafts, queue, articles, upload):
         module.register(router)
     misc.register_last(router)

@@ -25,6 +25,7 @@ from bot.desk.audit import Actor, Result, failed
 from bot.desk.keyboards import channel_picker
 from bot.desk.roles import Decision, RoleService
 from bot.desk.wiring import Desk
+from bot.digits import is_digits
 from bot.i18n import I18n, normalize_locale
 from bot.publishing.errors import PublishingError
 from storage.models.channel import Channel
@@ -86,10 +87,13 @@ class Env:
         """Send a text (by key) to the user; returns the message id."""
         return await self.send(self.t(key, **kwargs), markup)
 
-    async def send(self, text: str, markup: InlineKeyboardMarkup | None = None) -> int:
-        """Send ready text to the user; returns the message id."""
+    async def send(
+        self, text: str, markup: InlineKeyboardMarkup | None = None, *, html: bool = False
+    ) -> int:
+        """Send ready text to the user; returns the message id. With `html`, `text` is
+        Telegram HTML (the caller escaped everything but trusted markup)."""
         message = await self.bot.send_message(
-            self.chat_id, text, reply_markup=markup, parse_mode=None
+            self.chat_id, text, reply_markup=markup, parse_mode="HTML" if html else None
         )
         return message.message_id
 
@@ -159,7 +163,7 @@ async def find_channel(env: Env, ref: str) -> Channel | None:
 
 def looks_like_channel(ref: str) -> bool:
     """`@name` or a negative chat id."""
-    return ref.startswith("@") or (ref.startswith("-") and ref[1:].isdigit())
+    return ref.startswith("@") or (ref.startswith("-") and is_digits(ref[1:]))
 
 
 async def with_channel(env: Env, command: Command, args: list[str]) -> None:

@@ -34,6 +34,7 @@ from handlers.editors.common import (
     title,
 )
 from handlers.editors.preview import show_preview
+from handlers.editors.prompts import remember_prompt, retire_prompt
 from handlers.editors.states import Compose
 from storage.models.draft import Draft
 
@@ -57,24 +58,27 @@ def register(router: Router) -> None:
 
 
 async def ask(env: Env, draft: Draft, step: str) -> None:
-    """Show the prompt of `step` and wait for its answer."""
+    """Show the prompt of `step` and wait for its answer (the previous prompt's buttons go)."""
+    await retire_prompt(env)
     if env.state is not None:
         await env.state.set_state(getattr(Compose, step))
         await env.state.update_data(draft_id=draft.id)
     if step == "channel":
-        await ask_channel(env, draft)
+        prompt = await ask_channel(env, draft)
     elif step == "rubric":
         rubrics = await env.desk.drafts.rubrics_for(draft.chat_id)
-        await env.say("desk.new.rubric", rubric_picker(rubrics, draft.id, env.i18n, env.locale))
+        picker = rubric_picker(rubrics, draft.id, env.i18n, env.locale)
+        prompt = await env.say("desk.new.rubric", picker)
     elif step == "preview":
-        await show_preview(env, draft)
+        prompt = await show_preview(env, draft)
     else:
         keyboard = step_keyboard(env.i18n, env.locale, draft.id, skip=SKIPPABLE.get(step))
         current = _current_value(draft, step)
         text = env.t(f"desk.new.{step}")
         if current:
             text += "\n\n" + env.t("desk.new.current", value=current)
-        await env.send(text, keyboard)
+        prompt = await env.send(text, keyboard)
+    await remember_prompt(env, prompt)
 
 
 def _current_value(draft: Draft, step: str) -> str:
@@ -88,14 +92,14 @@ def _current_value(draft: Draft, step: str) -> str:
     return values.get(step, "")[:300]
 
 
-async def ask_channel(env: Env, draft: Draft) -> None:
-    """The channel picker (channels where the user may compose)."""
+async def ask_channel(env: Env, draft: Draft) -> int | None:
+    """The channel picker (channels where the user may compose); its message id."""
     mine = await env.roles.channels_for(env.user.id, "editor")
     if not mine:
         await env.say("desk.channel.none")
-        return
+        return None
     picker = with_cancel(channel_picker(mine, "new"), env.i18n, env.locale, draft.id)
-    await env.say("desk.new.channel", picker)
+    return await env.say("desk.new.channel", picker)
 
 
 def first_missing(draft: Draft) -> str:
@@ -212,6 +216,7 @@ def _next(step: str) -> str:
 
 async def cancel(env: Env, draft: Draft) -> None:
     """Leave the dialogue; the draft stays for `/drafts`."""
+    await retire_prompt(env)
     if env.state is not None:
         await env.state.clear()
     await env.say("desk.new.cancelled", id=draft.id)

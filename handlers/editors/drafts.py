@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.desk.keyboards import DraftAction, drafts_keyboard
 from handlers.editors.common import Env, current_draft, own_draft
 from handlers.editors.compose import ask, first_missing
+from handlers.editors.prompts import retire_prompt
 from storage.models.draft import Draft
 
 LISTED = 10
@@ -60,6 +61,7 @@ async def cancel_dialogue(message: Message, **data: Any) -> None:
     """Leave whatever dialogue is open (a draft in progress is kept)."""
     env = Env.of(message, data)
     draft = await current_draft(env)
+    await retire_prompt(env)
     if env.state is not None:
         await env.state.clear()
     if draft is not None:

@@ -31,6 +31,7 @@ from handlers.editors.common import (
     publishing_error,
     title,
 )
+from handlers.editors.prompts import remember_prompt, retire_prompt
 from handlers.editors.states import Compose
 from storage.models.channel import Channel
 from storage.models.draft import Draft
@@ -45,18 +46,19 @@ def register(router: Router) -> None:
     router.message.register(got_when, Compose.when, F.text, ~F.text.startswith("/"))
 
 
-async def show_preview(env: Env, draft: Draft) -> None:
-    """Send the post as the channel will publish it, with the submission buttons under it."""
+async def show_preview(env: Env, draft: Draft) -> int | None:
+    """Send the post as the channel will publish it, with the submission buttons under it;
+    the id of that message (None when there is no preview)."""
     try:
         post = await env.desk.drafts.preview(draft)
     except DraftError as exc:
         await env.say(f"desk.draft.{exc.code}")
-        return
+        return None
     keyboard = submit_keyboard(draft.id, env.i18n, env.locale)
     await env.say("desk.preview.title")
     try:
         if post.method == "sendPhoto" and post.photo:
-            await env.bot.send_photo(
+            sent = await env.bot.send_photo(
                 env.chat_id,
                 post.photo,
                 caption=post.text,
@@ -64,7 +66,7 @@ async def show_preview(env: Env, draft: Draft) -> None:
                 reply_markup=keyboard,
             )
         else:
-            await env.bot.send_message(
+            sent = await env.bot.send_message(
                 env.chat_id,
                 post.text,
                 parse_mode=post.parse_mode,
@@ -73,6 +75,8 @@ async def show_preview(env: Env, draft: Draft) -> None:
             )
     except TelegramBadRequest as exc:
         await env.say("desk.preview.failed", detail=exc.message)
+        return None
+    return sent.message_id
 
 
 async def submitted(query: CallbackQuery, callback_data: SubmitDraft, **data: Any) -> None:
@@ -95,11 +99,13 @@ async def submitted(query: CallbackQuery, callback_data: SubmitDraft, **data: An
 
 async def ask_when(env: Env, draft: Draft) -> None:
     """«Когда опубликовать?» with examples; the answer arrives in the `when` state."""
+    await retire_prompt(env)
     if env.state is not None:
         await env.state.set_state(Compose.when)
         await env.state.update_data(draft_id=draft.id)
     iso = iso_example(env, await _zone_name(env, draft))
-    await env.say("desk.when.ask", step_keyboard(env.i18n, env.locale, draft.id), iso=iso)
+    keyboard = step_keyboard(env.i18n, env.locale, draft.id)
+    await remember_prompt(env, await env.say("desk.when.ask", keyboard, iso=iso))
 
 
 async def _zone_name(env: Env, draft: Draft) -> str:
@@ -138,6 +144,7 @@ async def submit(env: Env, draft: Draft, mode: PostMode, at: Any) -> None:
         await env.say(f"desk.draft.{exc.code}")
         return
     await env.roles.audit.result(env.actor, action, chat_id, Result(given=result.article_id))
+    await retire_prompt(env)  # the preview (or the time question) is answered
     if env.state is not None:
         await env.state.clear()
     if result.apart_from:

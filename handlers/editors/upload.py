@@ -16,6 +16,7 @@ from bot.desk.drafts import DraftError
 from bot.desk.forwarded import Entity
 from handlers.editors.common import Env
 from handlers.editors.compose import ask, first_missing
+from handlers.editors.errors import draft_error_key
 from storage.models.draft import Draft
 
 MAX_TXT_BYTES = 512 * 1024
@@ -51,6 +52,9 @@ async def got_document(message: Message, **data: Any) -> None:
         draft = await env.desk.drafts.from_text(env.user.id, raw, document.file_name or "upload")
     except ArticleFormatError as exc:
         await env.say("desk.upload.bad", reason=exc.localized(env.locale))
+        return
+    except DraftError as exc:  # parsed, but a part no draft can take (a lead over the limit)
+        await env.say("desk.upload.bad", reason=env.t(draft_error_key(exc)))
         return
     await env.say("desk.upload.ok", id=draft.id, headline=draft.headline[:120])
     await continue_draft(env, draft)

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
+# What an article id looks like: the counter's numbers, or a front matter `id:`.
+ARTICLE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
 # `public`: readers may see it; `embargoed`: queued for later, no reader path shows it yet.
 ArticleState = Literal["public", "embargoed"]
+
+
+def is_article_id(text: str) -> bool:
+    """Whether `text` can name an article (so it is safe as a key part, too)."""
+    return ARTICLE_ID.fullmatch(text) is not None
 
 
 class Article(BaseModel):

@@ -75,8 +75,8 @@ async def test_failed_commands_are_recorded_with_their_reason(world: DeskWorld) 
         await admin.say(command)
     entries = await world.audit_since(audit_before)
     assert [(e.action, e.chat_id, e.result, e.detail) for e in reversed(entries)] == [
-        ("/slots", world.channel_a, "failed", "bad_time: 25:00"),
-        ("/slots", world.channel_a, "failed", "bad_time: abc"),
+        ("/slots", world.channel_a, "failed", "bad_slot: 25:00"),
+        ("/slots", world.channel_a, "failed", "bad_slot: abc"),
         ("/grant", world.channel_a, "failed", "unknown_user: @nobody"),
         ("/slots", world.channel_a, "done", None),
     ]
@@ -86,8 +86,8 @@ async def test_failed_commands_are_recorded_with_their_reason(world: DeskWorld) 
     assert lines[2].endswith(
         " · /grant · Вестник А · не выполнено: неизвестный пользователь «@nobody»"
     ), lines[2]
-    assert lines[3].endswith(" · /slots · Вестник А · не выполнено: неверное время «abc»")
-    assert lines[4].endswith(" · /slots · Вестник А · не выполнено: неверное время «25:00»")
+    assert lines[3].endswith(" · /slots · Вестник А · не выполнено: неверный слот «abc»")
+    assert lines[4].endswith(" · /slots · Вестник А · не выполнено: неверный слот «25:00»")
 
 
 async def test_a_refusal_flood_leaves_the_admins_history_and_gets_one_slow_down(

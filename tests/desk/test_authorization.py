@@ -56,7 +56,7 @@ class Case:
 
 
 STATS_A = (
-    "Статистика «Вестник А» за сегодня:\n"
+    "Статистика канала «Вестник А» за сегодня:\n"
     "Опубликован 1 пост\n"
     "В очереди канала — 2 поста\n"
     "Сбоев доставки в канал нет.\n"
@@ -71,15 +71,15 @@ CASES = [
     Case("/channels", "admins", "", check="channels", denied_in="own"),
     Case("/drafts", "members", "", check="drafts", denied_in="none"),
     Case("/slots @vestnik_a 08:00 20:00", "admin", "«Вестник А» — 08:00, 20:00", check="slots"),
-    Case("/slots @vestnik_a", "admin", "Слоты «Вестник А»"),
+    Case("/slots @vestnik_a", "admin", "Слоты канала «Вестник А»"),
     Case("/route @vestnik_a Экономика", "admin", "публикует рубрики: Экономика", check="route"),
     Case("/pause @vestnik_a", "admin", "на паузе", check="paused"),
     Case("/resume @vestnik_a", "admin", "возобновлены", setup="pause", check="resumed"),
     Case("/quiet @vestnik_a 23:00-07:00", "admin", "23:00–07:00", check="quiet"),
     Case("/interval @vestnik_a 30", "admin", "«Вестник А» — 30 минут", check="interval"),
-    Case("/interval @vestnik_a", "admin", "промежуток между постами в «Вестник А»: нет"),
+    Case("/interval @vestnik_a", "admin", "промежуток между постами в канале «Вестник А»: нет"),
     Case("/catchup @vestnik_a пропустить 6", "admin", "старше 6 часов", check="catchup"),
-    Case("/catchup @vestnik_a", "admin", "После простоя «Вестник А»: распределить"),
+    Case("/catchup @vestnik_a", "admin", "Канал «Вестник А» после простоя: распределить"),
     Case(
         "/timezone @vestnik_a Europe/Moscow",
         "admin",
@@ -90,11 +90,16 @@ CASES = [
     Case(
         "/timezone @vestnik_a",
         "admin",
-        "Часовой пояс «Вестник А»: Asia/Almaty",
+        "Часовой пояс канала «Вестник А»: Asia/Almaty",
         subscribers_answer="Не знаю часового пояса «@vestnik_a»",
     ),
-    Case("/signature @vestnik_a <b>Вестник</b>", "admin", "<b>Вестник</b>", check="signature"),
-    Case("/signature @vestnik_a", "admin", "У постов «Вестник А» нет подписи"),
+    Case(
+        "/signature @vestnik_a <b>Вестник</b>",
+        "admin",
+        "подпись под постами канала «Вестник А»:\nВестник",
+        check="signature",
+    ),
+    Case("/signature @vestnik_a", "admin", "У постов канала «Вестник А» нет подписи"),
     Case("/silent @vestnik_a off", "admin", "будут уходить со звуком", check="loud"),
     Case("/silent @vestnik_a", "admin", "«Вестник А» по расписанию уходят без звука"),
     Case("/hashtag @vestnik_a начало", "admin", "над заголовком", check="hashtag_top"),
@@ -105,18 +110,18 @@ CASES = [
     Case("/preview @vestnik_a выкл", "admin", "— выключено", check="preview_off"),
     Case("/preview @vestnik_a", "admin", "постах канала «Вестник А»: под текстом"),
     Case("/stats @vestnik_a", "admin", STATS_A, exact=True),
-    Case("/stats @vestnik_a week", "admin", "Статистика «Вестник А» за неделю"),
+    Case("/stats @vestnik_a week", "admin", "Статистика канала «Вестник А» за неделю"),
     Case(
         "/editors @vestnik_a",
         "admin",
-        f"У «Вестник А» 1 редактор:\n• Ерлан (@erlan_editor, {EDITOR_A})",
+        f"У канала «Вестник А» 1 редактор:\n• Ерлан (@erlan_editor, {EDITOR_A})",
         exact=True,
     ),
-    Case(f"/grant @vestnik_a {NEWCOMER}", "admin", "редактор «Вестник А»", check="granted"),
+    Case(f"/grant @vestnik_a {NEWCOMER}", "admin", "редактор канала «Вестник А»", check="granted"),
     Case("/grant @vestnik_a", "admin", "?start=inv_", check="invited"),
     Case(f"/revoke @vestnik_a {EDITOR_A}", "admin", "больше не редактор", check="revoked"),
-    Case("/audit @vestnik_a", "admin", "Журнал «Вестник А», последн"),
-    Case("/queue @vestnik_a", "editor", "В очереди «Вестник А» 2 поста:", replies=3),
+    Case("/audit @vestnik_a", "admin", "Журнал канала «Вестник А», последн"),
+    Case("/queue @vestnik_a", "editor", "В очереди канала «Вестник А» 2 поста:", replies=3),
     Case("/new @vestnik_a", "editor", "Рубрика", replies=3, check="draft"),
     Case("/edit {article}", "editor", "Новый заголовок"),
     Case("/retract {article}", "editor", "Снять статью"),

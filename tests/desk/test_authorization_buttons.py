@@ -122,9 +122,9 @@ def _queue(action: str, index: int) -> DataOf:
 
 
 BUTTONS = [
-    Button("submit now", _submit("now"), "editor", "отправлена в «Вестник А»", "/new:now",
+    Button("submit now", _submit("now"), "editor", "отправлена в канал «Вестник А»", "/new:now",
            settled=_published),
-    Button("submit next slot", _submit("next_slot"), "editor", "в очереди «Вестник А»",
+    Button("submit next slot", _submit("next_slot"), "editor", "в очереди канала «Вестник А»",
            "/new:next_slot", settled=_draft_submitted),
     Button("submit at", _submit("at"), "editor", "Когда опубликовать?", "/new:at"),
     Button("submit breaking", _submit("breaking"), "editor", "Срочно: статья", "/new:breaking",
@@ -150,13 +150,13 @@ BUTTONS = [
            "editor", "Канал: «Вестник А».", "/new", replies=2, settled=_draft_started),
     Button("pick channel for /queue",
            lambda w, s, r: PickChannel(purpose="queue", chat_id=w.channel_a).pack(),
-           "editor", "В очереди «Вестник А» 2 поста:", "/queue", replies=3),
+           "editor", "В очереди канала «Вестник А» 2 поста:", "/queue", replies=3),
     Button("pick channel for /pause",
            lambda w, s, r: AdminPick(purpose="pause", chat_id=w.channel_a).pack(),
            "admin", "на паузе", "/pause", settled=_paused),
     Button("pick channel for /slots",
            lambda w, s, r: AdminPick(purpose="slots", chat_id=w.channel_a).pack(),
-           "admin", "Слоты «Вестник А»", "/slots"),
+           "admin", "Слоты канала «Вестник А»", "/slots"),
     Button("delete another's draft",
            lambda w, s, r: DraftAction(action="delete", draft_id=s.drafts["editor_a"]).pack(),
            "author", "удалён", "/drafts:delete", settled=_draft_deleted,

@@ -158,7 +158,7 @@ async def test_telegram_down_refuses_destructive_actions_politely(
             ("/queue:cancel", world.channel_a, "unverified"),
         ]
         [shown] = await person.say("/slots @vestnik_a")  # reading still works
-        assert text_of(shown).startswith("Слоты «Вестник А»")
+        assert text_of(shown).startswith("Слоты канала «Вестник А»")
     finally:
         await world.client.clear_faults()
         await world.restore(saved)

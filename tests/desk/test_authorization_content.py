@@ -242,7 +242,7 @@ async def test_an_editor_of_a_cannot_touch_what_b_holds(
         answers = await person.press(preview, "В ближайший слот", replies=2)
         text = "\n".join(text_of(m) for m in answers)
         assert APART in text, text
-        assert "в очереди «Вестник А»" in text, text
+        assert "в очереди канала «Вестник А»" in text, text
         own = text.split(APART)[1].split(".")[0]
         assert own not in (targets.published, targets.queued)
         await quiescent(world)

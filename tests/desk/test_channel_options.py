@@ -29,9 +29,9 @@ async def publish_article(world: DeskWorld, headline: str) -> None:
 
 async def test_interval_set_show_and_clear(clean: DeskWorld) -> None:
     world = clean
-    assert "промежуток между постами в «Вестник А»: нет." in await say(world, "/interval")
+    assert "промежуток между постами в канале «Вестник А»: нет." in await say(world, "/interval")
     answer = await say(world, "/interval 45")
-    assert "Готово: наименьший промежуток между постами в «Вестник А» — 45 минут." in answer
+    assert "Готово: наименьший промежуток между постами в канале «Вестник А» — 45 минут." in answer
     assert (await channel_a(world)).min_interval == 45 * 60
     assert "«Вестник А»: 45 минут." in await say(world, "/interval")
     assert "— 1 минута." in await say(world, "/interval 1 мин")
@@ -49,7 +49,7 @@ async def test_interval_bad_input(clean: DeskWorld, bad: str) -> None:
 
 async def test_catchup_set_and_show_in_both_languages_of_commands(clean: DeskWorld) -> None:
     world = clean
-    assert "После простоя «Вестник А»: распределить" in await say(world, "/catchup")
+    assert "Канал «Вестник А» после простоя: распределить" in await say(world, "/catchup")
     assert "сразу опубликовать пропущенное" in await say(world, "/catchup now")
     assert (await channel_a(world)).catchup == "publish_now"
     answer = await say(world, "/catchup пропустить 12")
@@ -75,9 +75,9 @@ async def test_catchup_bad_input(clean: DeskWorld, bad: str) -> None:
 
 async def test_timezone_set_show_and_unknown(clean: DeskWorld) -> None:
     world = clean
-    assert "Часовой пояс «Вестник А»: Asia/Almaty." in await say(world, "/timezone")
+    assert "Часовой пояс канала «Вестник А»: Asia/Almaty." in await say(world, "/timezone")
     answer = await say(world, "/timezone europe/moscow")
-    assert "Готово: часовой пояс «Вестник А» — Europe/Moscow." in answer
+    assert "Готово: часовой пояс канала «Вестник А» — Europe/Moscow." in answer
     assert (await channel_a(world)).timezone == "Europe/Moscow"
     await refused_politely(world, "/timezone Mars/Olympus", "например: /timezone Asia/Almaty")
     await refused_politely(world, "/timezone ../etc", "Часовой пояс «../etc» не найден")
@@ -86,12 +86,18 @@ async def test_timezone_set_show_and_unknown(clean: DeskWorld) -> None:
 
 async def test_signature_set_show_clear_and_reach_posts(clean: DeskWorld) -> None:
     world = clean
-    assert "У постов «Вестник А» нет подписи" in await say(world, "/signature")
+    assert "У постов канала «Вестник А» нет подписи" in await say(world, "/signature")
     signature = '<b>Вестник</b> — <a href="https://t.me/vestnik_a">подписаться</a>'
-    answer = await say(world, f"/signature {signature}")
-    assert f"Готово: подпись под постами «Вестник А»:\n{signature}" in answer
+    [answer] = await world.person(ADMIN_A).say(f"/signature {signature}")
+    # shown as posts show it: formatted, not as tags
+    assert (
+        text_of(answer) == "Готово: подпись под постами канала «Вестник А»:\nВестник — подписаться"
+    )
+    assert answer["html"].endswith(f"«Вестник А»:\n{signature}")
     assert (await channel_a(world)).template.signature == signature
-    assert signature in await say(world, "/signature")
+    [shown] = await world.person(ADMIN_A).say("/signature")
+    assert text_of(shown) == "Подпись под постами канала «Вестник А»:\nВестник — подписаться"
+    assert shown["html"].endswith(signature)
     await publish_article(world, "Сигнатура")
     posts = [text_of(m) for m in await world.client.messages(world.channel_a)]
     post = next(p for p in posts if p.startswith("Сигнатура\n"))
@@ -130,7 +136,7 @@ async def test_silent_set_show_and_bad_input(clean: DeskWorld) -> None:
     assert "будут уходить со звуком" in await say(world, "/silent off")
     assert not (await channel_a(world)).silent_slot_posts
     assert "уходят со звуком" in await say(world, "/silent")
-    await refused_politely(world, "/silent громко", "/silent on")
+    await refused_politely(world, "/silent громко", "/silent вкл")
     assert not (await channel_a(world)).silent_slot_posts
     assert "будут уходить без звука" in await say(world, "/silent вкл")
     assert (await channel_a(world)).silent_slot_posts

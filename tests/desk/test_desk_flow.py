@@ -93,7 +93,7 @@ async def _a_timed_post(world: DeskWorld) -> None:
     assert "уже прошло" in text_of(past)
     now = world.app.ctx.clock.now()
     [done] = await editor.say("завтра в 9:00")
-    assert "выйдет в «Вестник А»" in text_of(done)
+    assert "выйдет в канале «Вестник А»" in text_of(done)
     expected = parse_when("завтра в 9:00", now, ZoneInfo("Asia/Almaty"))
     queue = await world.service("publisher").list_queue(world.channel_a)
     timed = [p for p in queue if p.mode == "at"]
@@ -114,7 +114,7 @@ async def test_preview_is_exactly_what_the_channel_gets(world: DeskWorld) -> Non
     preview = await compose_until_preview(editor, "Предпросмотр совпадает с постом")
     before = len(await channel_posts(world))
     [sent] = await editor.press(preview[1], "Опубликовать сейчас")
-    assert "отправлена в «Вестник А»" in text_of(sent)
+    assert "отправлена в канал «Вестник А»" in text_of(sent)
     posts = await eventually(lambda: _newer(world, before))
     published = posts[-1]
     assert published["html"] == preview[1]["html"]
@@ -127,13 +127,24 @@ async def _newer(world: DeskWorld, before: int) -> list[dict[str, Any]]:
     return posts[before:] if len(posts) > before else []
 
 
+async def _has_buttons(world: DeskWorld, user_id: int, message: dict[str, Any]) -> bool:
+    """Whether the message, as the chat shows it now, still carries buttons."""
+    for current in await world.client.bot_messages(user_id):
+        if current["message_id"] == message["message_id"]:
+            return bool((current.get("reply_markup") or {}).get("inline_keyboard"))
+    raise AssertionError(f"message {message['message_id']} is not in the chat")
+
+
 async def test_cancel_keeps_the_draft(world: DeskWorld) -> None:
     editor = world.person(EDITOR_A)
     started = await editor.say("/new", replies=3)
     [headline_prompt] = await editor.press(started[2], "Экономика")
-    await editor.say("Заголовок брошенного черновика")
-    [cancelled] = await editor.press(headline_prompt, "Отмена")
+    [lead_prompt] = await editor.say("Заголовок брошенного черновика")
+    assert not await _has_buttons(world, EDITOR_A, started[2])  # answered steps lose them
+    assert not await _has_buttons(world, EDITOR_A, headline_prompt)
+    [cancelled] = await editor.press(lead_prompt, "Отмена")
     assert "сохранён — он в /drafts" in text_of(cancelled)
+    assert not await _has_buttons(world, EDITOR_A, lead_prompt)
     [listing] = await editor.say("/drafts")
     assert "«Заголовок брошенного черновика»" in text_of(listing)
     reopened = await editor.press(listing, "Открыть", replies=2)  # straight to the preview
@@ -232,7 +243,7 @@ async def test_queue_buttons_move_reschedule_and_cancel(world: DeskWorld) -> Non
     await _queued_articles(world, "Первый в очереди", "Второй в очереди")
     editor = world.person(EDITOR_A)
     listing = await editor.say("/queue", replies=3)
-    assert text_of(listing[0]) == "В очереди «Вестник А» 2 поста:"
+    assert text_of(listing[0]) == "В очереди канала «Вестник А» 2 поста:"
     assert "«Первый в очереди»" in text_of(listing[1])
     [moved] = await editor.press(listing[1], "Ниже")
     assert "опущен ниже" in text_of(moved)
@@ -354,11 +365,11 @@ async def test_grant_by_username_learned_from_updates(world: DeskWorld) -> None:
 async def test_stats_in_russian(world: DeskWorld) -> None:
     [stats] = await world.person(ADMIN_A).say("/stats @vestnik_a month")
     text = text_of(stats)
-    assert text.startswith("Статистика «Вестник А» за месяц:")
+    assert text.startswith("Статистика канала «Вестник А» за месяц:")
     assert "По всему боту, не только в этом канале:" in text
     assert "Подписчики рубрик, которые публикует канал:\n• Политика — " in text
     [usage] = await world.person(ADMIN_A).say("/stats @vestnik_a year")
-    assert "/stats week" in text_of(usage)
+    assert "/stats неделя" in text_of(usage)
 
 
 async def test_english_speaker_gets_english(world: DeskWorld) -> None:
@@ -376,7 +387,7 @@ async def test_desk_post_goes_only_where_its_editor_may_publish(world: DeskWorld
     text = "Спорт\n\nСборная вышла в финал\n\nФото: olympic.kz\nКоманда обыграла соперника.\n"
     replies = await editor.send_file("sport.txt", text.encode(), replies=3)
     [queued] = await editor.press(replies[2], "В ближайший слот")
-    assert "в очереди «Вестник А»" in text_of(queued)
+    assert "в очереди канала «Вестник А»" in text_of(queued)
     article_id = text_of(queued).split("№")[1].split()[0]
     publisher = world.service("publisher")
     assert set(await publisher.queue.links(article_id)) == {world.channel_a}
@@ -407,11 +418,12 @@ async def test_back_from_the_rubric_and_channel_steps(world: DeskWorld) -> None:
     [channel_step] = await editor.press(started[2], "Назад")  # rubric -> channel
     assert text_of(channel_step) == "Для какого канала пост?"
     assert "Вестник А" in str(channel_step["reply_markup"])
-    [still] = await editor.press(started[2], "Назад")  # the channel is the first step
-    assert text_of(still) == "Для какого канала пост?"
+    assert not await _has_buttons(world, EDITOR_A, started[2])
+    assert "Назад" not in str(channel_step["reply_markup"])  # the channel is the first step
     picked = await editor.press(channel_step, "Вестник А", replies=2)
     assert [text_of(m) for m in picked] == ["Канал: «Вестник А».", "Рубрика:"]
-    [cancelled] = await editor.press(channel_step, "Отмена")
+    assert not await _has_buttons(world, EDITOR_A, channel_step)
+    [cancelled] = await editor.press(picked[1], "Отмена")
     assert text_of(cancelled) == f"Диалог закрыт. Черновик №{draft_id} сохранён — он в /drafts."
     drafts = await world.service("desk").drafts.drafts_of(EDITOR_A)
     assert [d.id for d in drafts][:1] == [draft_id] and drafts[0].chat_id == world.channel_a
@@ -461,7 +473,7 @@ async def test_queue_up_now_and_edit_buttons(world: DeskWorld) -> None:
     await _fresh_queue(world, "Первый пост", "Второй пост", "Третий пост")
     editor = world.person(EDITOR_A)
     listing = await editor.say("/queue", replies=4)
-    assert text_of(listing[0]) == "В очереди «Вестник А» 3 поста:"
+    assert text_of(listing[0]) == "В очереди канала «Вестник А» 3 поста:"
     [up] = await editor.press(listing[3], "Выше")
     assert "поднят выше" in text_of(up)
     assert await _headlines_in_queue(world) == ["Первый пост", "Третий пост", "Второй пост"]
@@ -488,11 +500,11 @@ async def test_queue_with_several_channels_asks_which_one(world: DeskWorld) -> N
         labels = [b["text"] for row in picker["reply_markup"]["inline_keyboard"] for b in row]
         assert sorted(labels) == ["Вестник А", "Вестник Б"]
         [empty] = await editor.press(picker, "Вестник Б")
-        assert text_of(empty) == "В очереди «Вестник Б» ничего нет."
+        assert text_of(empty) == "В очереди канала «Вестник Б» ничего нет."
         await _fresh_queue(world, "Пост для А")
         listing = await editor.say("/queue", replies=1)
         answer = await editor.press(listing[0], "Вестник А", replies=2)
-        assert text_of(answer[0]) == "В очереди «Вестник А» 1 пост:"
+        assert text_of(answer[0]) == "В очереди канала «Вестник А» 1 пост:"
     finally:
         await roles.revoke(world.channel_b, EDITOR_A)
 
@@ -513,7 +525,7 @@ async def test_times_are_read_and_shown_in_the_channels_zone(world: DeskWorld) -
         expected = parse_when("завтра в 9:00", now, zone)
         assert expected.hour == 9 and expected.tzinfo is not None
         shown = format_datetime(expected, "d MMMM, HH:mm", locale="ru")
-        assert text_of(done).endswith(f"выйдет в «Вестник А» {shown}.")
+        assert text_of(done).endswith(f"выйдет в канале «Вестник А» {shown}.")
         timed = [p for p in await publisher.list_queue(world.channel_a) if p.mode == "at"]
         assert expected.timestamp() in [p.due_at for p in timed]
         listing = await editor.say(
@@ -530,7 +542,7 @@ async def test_a_time_next_year_is_shown_with_its_year(world: DeskWorld) -> None
     await editor.press(preview[1], "Ко времени")
     year = world.app.ctx.clock.now().astimezone(ZoneInfo("Asia/Almaty")).year + 1
     [done] = await editor.say(f"15 января {year} 10:00")
-    assert text_of(done).endswith(f"выйдет в «Вестник А» 15 января {year} г., 10:00.")
+    assert text_of(done).endswith(f"выйдет в канале «Вестник А» 15 января {year} г., 10:00.")
 
 
 async def test_audit_names_people_and_asks_which_channel(world: DeskWorld) -> None:
@@ -540,7 +552,7 @@ async def test_audit_names_people_and_asks_which_channel(world: DeskWorld) -> No
     assert "нет прав" in text_of(refused)
     [log] = await world.person(ADMIN_A).say("/audit")  # one channel: no question
     lines = text_of(log).split("\n")
-    assert lines[0].startswith("Журнал «Вестник А"), lines[0]
+    assert lines[0].startswith("Журнал канала «Вестник А"), lines[0]
     refusals = lines[lines.index("Отказы, последние:") + 1]
     assert " · Борис (@boris_editor) · /pause · Вестник А · отказано: нет прав" in refusals
     assert all(" · 7000004 · " not in line for line in lines)  # no bare ids for known people
@@ -549,7 +561,7 @@ async def test_audit_names_people_and_asks_which_channel(world: DeskWorld) -> No
     labels = [b["text"] for row in picker["reply_markup"]["inline_keyboard"] for b in row]
     assert sorted(labels) == ["Вестник А", "Вестник Б", "Все каналы"]
     [only_b] = await world.person(OWNER).press(picker, "Вестник Б")
-    assert text_of(only_b).startswith("Журнал «Вестник Б»")
+    assert text_of(only_b).startswith("Журнал канала «Вестник Б»")
     assert "/pause · Вестник А" not in text_of(only_b)
     [everything] = await world.person(OWNER).press(picker, "Все каналы")
     assert text_of(everything).startswith("Журнал всех каналов"), text_of(everything)

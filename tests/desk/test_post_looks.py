@@ -118,7 +118,7 @@ async def test_the_desks_breaking_post_follows_the_channels_settings(clean: Desk
     }
     [sent] = await editor.press(preview, "Срочно")
     # the editor is told what happened: sent with sound, and not pinned (the channel says so)
-    assert text_of(sent) == "Срочно: статья №2 отправлена в «Вестник А» со звуком."
+    assert text_of(sent) == "Срочно: статья №2 отправлена в канал «Вестник А» со звуком."
 
     async def the_post() -> dict[str, Any] | None:
         for message in await world.client.bot_messages(world.channel_a):

@@ -60,7 +60,7 @@ async def stats(world: DeskWorld, user: int, command: str) -> str:
 
 async def test_channel_a_counts_only_its_own_posts(world: DeskWorld) -> None:
     assert await stats(world, ADMIN_A, "/stats @vestnik_a") == (
-        "Статистика «Вестник А» за сегодня:\n"
+        "Статистика канала «Вестник А» за сегодня:\n"
         "Опубликован 1 пост\n"
         "В очереди канала — 0 постов\n"
         "Сбоев доставки в канал нет.\n"
@@ -74,7 +74,7 @@ async def test_channel_a_counts_only_its_own_posts(world: DeskWorld) -> None:
 
 async def test_channel_b_counts_its_posts_and_failures_by_reason(world: DeskWorld) -> None:
     assert await stats(world, ADMIN_B, "/stats @vestnik_b week") == (
-        "Статистика «Вестник Б» за неделю:\n"
+        "Статистика канала «Вестник Б» за неделю:\n"
         "Опубликован 1 пост\n"
         "В очереди канала — 0 постов\n"
         "Не доставлено в канал: 1 (чат не найден — 1)\n"

@@ -33,6 +33,21 @@ def test_russian_uses_guillemets_not_straight_quotes(key: str) -> None:
         assert '"' not in text and " - " not in text, key
 
 
+_CHANNEL_WORDS = {"канал", "канала", "канале", "каналом", "Канал", "Канал:"}
+
+
+@pytest.mark.parametrize("key", sorted(CATALOG))
+def test_a_channel_title_comes_with_the_word_kanal(key: str) -> None:
+    """A channel's title is a name in quotes, which Russian cannot decline: «У канала
+    «Вестник: Политика»», never «У «Вестник: Политика»». Only a list line may start with it."""
+    ru = CATALOG[key]["ru"]
+    for text in [ru] if isinstance(ru, str) else list(ru.values()):
+        for line in text.split("\n"):
+            for found in re.finditer(r"«\{title\}»", line):
+                before = line[: found.start()].split()
+                assert not before or before[-1] in _CHANNEL_WORDS, (key, line)
+
+
 def _fields(text: str) -> set[str]:
     return set(re.findall(r"{(\w+)}", text))
 
@@ -40,12 +55,12 @@ def _fields(text: str) -> set[str]:
 @pytest.mark.parametrize(
     ("n", "expected"),
     [
-        (1, "У «А» 1 редактор:"),
-        (2, "У «А» 2 редактора:"),
-        (5, "У «А» 5 редакторов:"),
-        (11, "У «А» 11 редакторов:"),
-        (21, "У «А» 21 редактор:"),
-        (22, "У «А» 22 редактора:"),
+        (1, "У канала «А» 1 редактор:"),
+        (2, "У канала «А» 2 редактора:"),
+        (5, "У канала «А» 5 редакторов:"),
+        (11, "У канала «А» 11 редакторов:"),
+        (21, "У канала «А» 21 редактор:"),
+        (22, "У канала «А» 22 редактора:"),
     ],
 )
 def test_russian_plurals(n: int, expected: str) -> None:
@@ -92,9 +107,60 @@ def test_zero_copies_have_their_own_sentences() -> None:
 
 def test_statistics_say_za_segodnya() -> None:
     period = I18N("admin.period.day", "ru")
-    assert I18N("admin.stats.title", "ru", title="А", period=period) == "Статистика «А» за сегодня:"
+    title = I18N("admin.stats.title", "ru", title="А", period=period)
+    assert title == "Статистика канала «А» за сегодня:"
 
 
 def test_the_time_question_has_an_iso_example_in_both_languages() -> None:
     for locale in ("ru", "en"):
         assert "2027-01-05 09:00" in I18N("desk.when.ask", locale, iso="2027-01-05 09:00")
+
+
+# One signature per reason the HTML check gives (bot.formatting.telegram_html).
+_BAD_SIGNATURES = [
+    "<b>Вестник",
+    "Вестник</b>",
+    "<b><i>x</b></i>",
+    "a < b",
+    "AT&T",
+    "&nbsp;",
+    "&#x10FFFF;",
+    "&#xD800;",
+    "<marquee>x</marquee>",
+    "<B>x</B>",
+    "</b foo>",
+    '<a href="https://x.kz" target="_blank">x</a>',
+    "<a>x</a>",
+    '<a href="javascript:x">x</a>',
+    '<a href="https://x.kz/?a=1&b=2">x</a>',
+    '<span class="x">y</span>',
+    '<pre><code class="x">y</code></pre>',
+    '<tg-emoji emoji-id="abc">x</tg-emoji>',
+    "<code><i>x</i></code>",
+    "<pre><b>x</b></pre>",
+    '<a href="https://a.kz"><a href="https://b.kz">x</a></a>',
+    "&#X41;",
+    "Вестник " * 30,
+]
+
+
+@pytest.mark.parametrize("signature", _BAD_SIGNATURES)
+def test_every_signature_problem_is_explained_in_russian(signature: str) -> None:
+    from bot.formatting.post import PostTemplate
+    from bot.publishing.errors import PublishingError
+    from bot.publishing.settings import check_signature
+    from handlers.channel_admins.options import html_problem
+
+    try:
+        PostTemplate(signature=signature)
+        check_signature(signature)
+    except ValueError as exc:
+        detail = str(exc).split("Value error, ", 1)[-1].split("\n")[0]
+    except PublishingError as exc:
+        detail = exc.message.removeprefix("invalid post template: ")
+    else:
+        raise AssertionError(f"{signature!r} was accepted")
+    key, what = html_problem(detail)
+    assert key != "admin.signature.bad.other", detail
+    assert I18N.has(key)
+    assert (what and what in signature) or what.isdigit(), (detail, what)

@@ -77,21 +77,27 @@ class World:
         return await self.outbox.get(f"post-{post_id}")
 
 
-@pytest.fixture
-async def world(redis: Redis, keys: Keys) -> World:
-    """Repositories on the test Redis and a virtual clock at 2026-11-25 07:00 Almaty."""
-    clock = VirtualClock(local("07:00"))
+def build_world(
+    redis: Redis, keys: Keys, clock: VirtualClock, outbox: OutboxRepo | None = None
+) -> World:
+    """Every repository on `redis`, in `clock`'s time (`outbox`: one of the test's own)."""
     return World(
         redis=redis,
         keys=keys,
         clock=clock,
-        outbox=OutboxRepo(redis, keys, time_source=clock.time),
+        outbox=outbox or OutboxRepo(redis, keys, time_source=clock.time),
         ledger=LedgerRepo(redis, keys),
         articles=ArticleRepo(redis, keys, now=clock.now),
         rubrics=RubricRepo(redis, keys, defaults=RUBRICS),
         channels=ChannelRepo(redis, keys),
         queue=QueueRepo(redis, keys),
     )
+
+
+@pytest.fixture
+async def world(redis: Redis, keys: Keys) -> World:
+    """Repositories on the test Redis and a virtual clock at 2026-11-25 07:00 Almaty."""
+    return build_world(redis, keys, VirtualClock(local("07:00")))
 
 
 @pytest.fixture

@@ -104,6 +104,25 @@ async def test_unknown_ids_print_a_clear_error_and_exit_1(
     assert "not an ISO time" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["queue", "ledger", "retract"])
+async def test_a_file_path_instead_of_an_id_is_one_line_and_exit_1(
+    world: World,
+    cli_env: None,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    command: str,
+) -> None:
+    path = tmp_path / "Статьи за среду" / "новость 1.txt"
+    path.parent.mkdir()
+    path.write_text("Политика\n\nЗаголовок\n\nЛид.\n", encoding="utf-8")
+    for value in (str(path), "C:\\news\\a.txt", "{x}"):
+        assert await run_cli(command, value) == 1
+        [line] = capsys.readouterr().err.splitlines()
+        assert line.startswith(f"error: {value!r} is not an article id")
+    assert await run_cli(command, str(path)) == 1
+    assert f"to import this file run: vestnik import {path}" in capsys.readouterr().err
+
+
 async def test_ledger_and_retract_in_a_separate_process(
     world: World, cli_env: None, redis_server: RedisServerProcess
 ) -> None:

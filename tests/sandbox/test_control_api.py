@@ -197,3 +197,33 @@ async def test_bots_survive_reset(sandbox: RunningSandbox, api: BotApi) -> None:
     )
     assert sent["entities"][0]["type"] == "text_mention"
     assert sent["entities"][0]["user"]["is_bot"] is True
+
+
+async def test_a_lone_surrogate_is_refused_and_poisons_nothing(
+    sandbox: RunningSandbox, api: BotApi
+) -> None:
+    """JSON can escape a lone surrogate (`"\\ud800"`); stored, it would make every later
+    answer holding it fail (getUpdates, the chat's messages, the saved state)."""
+    client = sandbox.client
+    user = await client.create_private_chat("Ира")
+    for text in ("\ud800", "Привет \udfff", "a\ud83dz"):
+        with pytest.raises(SandboxError) as caught:
+            await client.send_user_message(user["id"], text)
+        assert caught.value.status == 400
+        assert "invalid text: a lone surrogate" in caught.value.message
+    with pytest.raises(SandboxError) as caught:
+        await client.create_private_chat("\ud800")
+    assert caught.value.status == 400
+    await client.send_user_message(user["id"], "Привет 😀")  # a valid pair is fine
+    [update] = await api.ok("getUpdates")
+    assert update["message"]["text"] == "Привет 😀"
+    assert [m["text"] for m in await client.messages(user["id"])] == ["Привет 😀"]
+    for params in (
+        {"chat_id": user["id"], "text": "\ud800"},
+        {"chat_id": user["id"], "text": "x", "reply_markup": '{"inline_keyboard": '
+         '[[{"text": "\\ud800", "callback_data": "a"}]]}'},
+    ):  # fmt: skip
+        refused = await api.fail("sendMessage", 400, **params)
+        assert refused.body["description"] == "Bad Request: strings must be encoded in UTF-8"
+    assert len(await client.messages(user["id"])) == 1
+    assert await api.ok("getUpdates", offset=update["update_id"] + 1) == []
