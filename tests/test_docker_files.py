@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml  # type: ignore[import-untyped]
+from pydantic import BaseModel
 
-from bot.config import DeliverySettings, Settings
+from bot.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # Settings the containers fix for themselves, whatever `.env` says.
@@ -61,10 +62,21 @@ def bot_environment(dot_env: dict[str, str]) -> dict[str, str]:
     return result
 
 
+def environment_names() -> list[str]:
+    """Every variable the settings read: `NAME`, or `GROUP__NAME` for a nested group."""
+    names: list[str] = []
+    for name, field in Settings.model_fields.items():
+        group = field.annotation
+        if isinstance(group, type) and issubclass(group, BaseModel):
+            names += [f"{name.upper()}__{sub.upper()}" for sub in group.model_fields]
+        else:
+            names.append(name.upper())
+    return names
+
+
 def test_every_setting_is_documented_and_passed_to_the_bot() -> None:
     documented = example_settings()
-    fields = {name.upper() for name in Settings.model_fields if name != "delivery"}
-    fields |= {f"DELIVERY__{name.upper()}" for name in DeliverySettings.model_fields}
+    fields = set(environment_names())
     assert fields <= set(documented), fields - set(documented)
     passed = compose()["services"]["bot"]["environment"]
     assert set(passed) == set(documented), set(documented) ^ set(passed)
@@ -103,16 +115,14 @@ def _as_fields(environment: dict[str, str]) -> dict[str, Any]:
     """Environment variables as Settings keyword arguments, empty ones left out (as the
     settings do with empty variables)."""
     fields: dict[str, Any] = {}
-    delivery: dict[str, str] = {}
     for key, value in environment.items():
         if not value:
             continue
-        if key.startswith("DELIVERY__"):
-            delivery[key.removeprefix("DELIVERY__").lower()] = value
+        group, _, name = key.lower().rpartition("__")
+        if group:
+            fields.setdefault(group, {})[name] = value
         else:
-            fields[key.lower()] = value
-    if delivery:
-        fields["delivery"] = delivery
+            fields[name] = value
     return fields
 
 

@@ -26,3 +26,11 @@ async def world(redis_server: Any) -> AsyncIterator[DeskWorld]:
 async def seeds(world: DeskWorld) -> Seeds:
     """Two queued posts in A (its only slot a day away) and one draft for A per person."""
     return await make_seeds(world)
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def clean(world: DeskWorld) -> AsyncIterator[DeskWorld]:
+    """The world, put back as it was after the test."""
+    saved = await world.snapshot()
+    yield world
+    await world.restore(saved)

@@ -7,31 +7,13 @@ has two channels, picks one with a button.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
-
 import pytest
-import pytest_asyncio
 
 from tests.desk.admin_chat import channel_a, refused_politely, say
-from tests.desk.world import ADMIN_A, OWNER, SUBSCRIBER, DeskWorld, desk_world, text_of
+from tests.desk.world import ADMIN_A, OWNER, SUBSCRIBER, DeskWorld, text_of
 from tests.harness import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def world(redis_server: Any) -> AsyncIterator[DeskWorld]:
-    async with desk_world(redis_server.url) as running:
-        yield running
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def clean(world: DeskWorld) -> AsyncIterator[DeskWorld]:
-    """The world, put back as it was after the test."""
-    saved = await world.snapshot()
-    yield world
-    await world.restore(saved)
 
 
 async def publish_article(world: DeskWorld, headline: str) -> None:
