@@ -49,7 +49,8 @@ async def test_keyboards_from_before_a_restart_still_work(
         assert {"◀ Новее", "Ранее ▶"} <= {b["text"] for b in buttons(older)}
         before = len(await reader.bot_messages())
         await reader.press(older, button(older, "матч номер 1"))
-        assert "Подробности матча номер 1." in body(await reader.next_message(before))
+        # the whole article, typographed (a number bound to the word before it)
+        assert "Подробности матча номер\xa01." in body(await reader.next_message(before))
         await reader.press(stop, button(stop, "Да, удалить"))
         await reader.edited(stop["message_id"], "подписки и данные удалены")
         subs = second.services["subscriptions"]
